@@ -1,0 +1,45 @@
+# Two commands: `make run` (local site on SQLite) and `make test` (whole suite on PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Settings the suite runs with: production-like (DEBUG off), over plain HTTP.
+TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	HTTPS_ONLY=false CACHE_URL=locmemcache:// EMAIL_URL=consolemail://
+
+.PHONY: install run test lint format check migrations-check clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	@url="$${DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then url="$$(scripts/testdb)" || exit 1; fi; \
+	echo "Testing against PostgreSQL at $${url##*@}"; \
+	env $(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	env $(TEST_ENV) DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	-scripts/testdb stop
+	rm -rf $(VENV) staticfiles

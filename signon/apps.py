@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SignonConfig(AppConfig):
+    name = "signon"
+    verbose_name = "Sign-on"

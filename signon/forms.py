@@ -1,0 +1,159 @@
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from letters.models import Letter
+
+from . import normalize
+from .contact import conference_contact
+from .models import Signature
+from .states import State
+
+
+class NameField(forms.CharField):
+    """A typed name or place, cleaned by normalize.clean_text before the length check."""
+
+    def to_python(self, value):
+        return normalize.clean_text(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # No maxlength in the page: a browser cuts pasted text silently at the
+        # limit; the server refuses it instead, with a message naming the limit.
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def _required(what: str) -> dict:
+    return {"required": f"Enter {what}."}
+
+
+class SignatureForm(forms.ModelForm):
+    """The sign-on form, with the client's labels word for word."""
+
+    mayor_first_name = NameField(
+        label="Mayor’s First Name", max_length=100,
+        error_messages=_required("the mayor’s first name"),
+    )  # fmt: skip
+    mayor_last_name = NameField(
+        label="Mayor’s Last Name", max_length=100,
+        error_messages=_required("the mayor’s last name"),
+    )  # fmt: skip
+    city = NameField(label="City", max_length=100, error_messages=_required("the city"))
+    state = forms.ChoiceField(
+        label="State",
+        choices=[("", "Choose a state or territory"), *State.choices],
+        error_messages={
+            "required": "Choose the state or territory.",
+            "invalid_choice": "Choose one of the states or territories in the list.",
+        },
+    )
+    contact_first_name = NameField(
+        label="First Name", max_length=100, error_messages=_required("your first name")
+    )
+    contact_last_name = NameField(
+        label="Last Name", max_length=100, error_messages=_required("your last name")
+    )
+    contact_email = forms.EmailField(
+        label="E-Mail Address",
+        max_length=254,
+        error_messages={
+            **_required("your e-mail address"),
+            "invalid": "Enter an e-mail address like name@cityname.gov.",
+        },
+    )
+    contact_phone = forms.CharField(
+        label="Phone",
+        max_length=40,
+        help_text="A number where the conference can reach you, e.g. (202) 555-0143 ext. 12.",
+        error_messages=_required("a phone number"),
+    )
+
+    class Meta:
+        model = Signature
+        fields = [
+            "mayor_first_name",
+            "mayor_last_name",
+            "city",
+            "state",
+            "contact_first_name",
+            "contact_last_name",
+            "contact_email",
+            "contact_phone",
+        ]
+
+    # Autofill hints: the mayor's fields are their own section, so a browser
+    # does not fill the person typing into the mayor's name.
+    AUTOCOMPLETE = {
+        "mayor_first_name": "section-mayor given-name",
+        "mayor_last_name": "section-mayor family-name",
+        "city": "address-level2",
+        "state": "address-level1",
+        "contact_first_name": "given-name",
+        "contact_last_name": "family-name",
+        "contact_email": "email",
+        "contact_phone": "tel",
+    }
+
+    def __init__(self, *args, letter: Letter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.letter = letter
+        for name, hint in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = hint
+        self.fields["contact_email"].widget.attrs.pop("maxlength", None)
+        self.fields["contact_phone"].widget = forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Mayor", "mayor_first_name", "mayor_last_name", "city", "state"),
+            Fieldset(
+                "Contact Information",
+                "contact_first_name",
+                "contact_last_name",
+                "contact_email",
+                "contact_phone",
+            ),
+        )
+
+    def clean_contact_email(self) -> str:
+        # Domains are case-insensitive; lower-casing them lets staff match a
+        # city's official domain however it was typed.
+        local, _, domain = self.cleaned_data["contact_email"].rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def clean_contact_phone(self) -> str:
+        raw = self.cleaned_data["contact_phone"]
+        message = "Enter a phone number we can call, e.g. (202) 555-0143 or +1 202 555 0143 x12."
+        try:
+            number = phonenumbers.parse(raw, "US")
+        except phonenumbers.NumberParseException:
+            raise ValidationError(message, code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(message, code="invalid")
+        self.instance.contact_phone_extension = (number.extension or "")[:10]
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self):
+        cleaned = super().clean()
+        city, state = cleaned.get("city"), cleaned.get("state")
+        if city and state:
+            key = normalize.office_key(city, state)
+            if Signature.objects.live().filter(letter=self.letter, office_key=key).exists():
+                self.add_error("city", self.duplicate_error(city, state))
+        return cleaned
+
+    def duplicate_error(self, city: str, state: str) -> ValidationError:
+        # Says nothing of who submitted before: only that the office is taken.
+        return ValidationError(
+            f"{city}, {state} is already on this letter or under review. If you think "
+            f"this is a mistake, please contact {conference_contact(self.letter)}.",
+            code="duplicate",
+        )
+
+    def save(self, commit: bool = True) -> Signature:
+        self.instance.letter = self.letter
+        return super().save(commit=commit)

@@ -1,0 +1,93 @@
+"""The one place that decides how names and places are cleaned and compared.
+
+``clean_text`` is what the form applies to every typed name or city: it keeps
+what a person meant and refuses what only a machine or an impersonator would
+type. ``office_key`` is how two spellings of one city become the same office,
+for the one-signature-per-office rule (the form's check and the database
+constraint both rest on it).
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+# Bidirectional controls can make "ogacihC" display as "Chicago"; zero-width
+# characters hide inside a name to dodge the duplicate check.
+_INVISIBLE = {
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",  # zero-width space/joiners, BOM
+    "\u061c", "\u200e", "\u200f",  # directional marks
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings and overrides
+    "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
+}  # fmt: skip
+_MARKUP = set("<>")
+# Punctuation that real names and places use; anything else is refused.
+_ALLOWED_PUNCTUATION = set(" .,'’‘-‐–()&/")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+# Word forms that name the same place ("St. Louis" is "Saint Louis").
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+def _script(char: str) -> str:
+    """The script a letter belongs to, from its Unicode name ("LATIN", "CYRILLIC" …)."""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def clean_text(value: str) -> str:
+    """Trim and normalize a typed name or place, or raise ValidationError.
+
+    NFKC folds compatibility forms (full-width letters, ligatures) into plain
+    ones; runs of whitespace become one space.
+    """
+    value = unicodedata.normalize("NFKC", value or "")
+    if any(ch in _INVISIBLE for ch in value):
+        raise ValidationError(
+            "Remove the invisible formatting characters (often pasted with the text).",
+            code="invisible",
+        )
+    if any(ch in _MARKUP for ch in value):
+        raise ValidationError("Use letters only: “<” and “>” are not allowed.", code="markup")
+    # Tabs and line breaks are whitespace and collapse below; other control
+    # characters have no place in a name.
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Cn") and not ch.isspace()
+           for ch in value):  # fmt: skip
+        raise ValidationError("Remove the control characters from this field.", code="control")
+    value = _WHITESPACE_RUN.sub(" ", value).strip()
+    scripts = set()
+    for ch in value:
+        if ch.isalpha():
+            scripts.add(_script(ch))
+        elif ch.isdigit() or ch in _ALLOWED_PUNCTUATION or unicodedata.category(ch) == "Mn":
+            continue
+        else:
+            raise ValidationError(
+                f"“{ch}” is not allowed here. Use letters, spaces and . , ' - ( ) & /",
+                code="character",
+            )
+    # One script per field: "Chicаgo" with a Cyrillic "а" looks like Chicago but
+    # is another string, and would slip past the one-signature-per-office rule.
+    if len(scripts) > 1:
+        raise ValidationError(
+            "This mixes letters from different alphabets (for example a Cyrillic “а” "
+            "among Latin letters). Please retype it.",
+            code="mixed_scripts",
+        )
+    return value
+
+
+def fold(value: str) -> str:
+    """Case-, accent-, punctuation- and spacing-insensitive form of a name."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Apostrophes join ("Coeur d'Alene" = "Coeur dAlene"); other punctuation separates.
+    letters = re.sub(r"['’‘`]", "", letters)
+    letters = re.sub(r"[^\w]+", " ", letters)
+    words = [_ABBREVIATIONS.get(word, word) for word in letters.split()]
+    return " ".join(words)
+
+
+def office_key(city: str, state: str) -> str:
+    """The key under which a city's office signs a letter: "MO:saint louis"."""
+    return f"{state.upper()}:{fold(city)}"

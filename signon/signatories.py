@@ -1,0 +1,42 @@
+"""The public list of a letter's signatories, grouped by state.
+
+Built from plain rows (``values()``), not model instances: the list can hold
+every U.S. city, and the page must stay cheap to render.
+"""
+
+from dataclasses import dataclass, field
+
+from letters.models import Letter
+
+from .models import Signature
+from .states import State
+
+PUBLIC_FIELDS = ("mayor_first_name", "mayor_last_name", "city", "state", "approved_at")
+
+
+@dataclass
+class StateGroup:
+    code: str
+    name: str
+    signatories: list[dict] = field(default_factory=list)
+
+
+def public_rows(letter: Letter) -> list[dict]:
+    """Approved signatories in state-code, then city order, as dicts of public fields."""
+    return list(
+        Signature.objects.for_public_display()
+        .filter(letter=letter)
+        .order_by("office_key", "mayor_last_name", "mayor_first_name")
+        .values(*PUBLIC_FIELDS)
+    )
+
+
+def group_by_state(rows: list[dict]) -> list[StateGroup]:
+    """Rows grouped under their state's name, states in alphabetical order of name."""
+    groups: dict[str, StateGroup] = {}
+    for row in rows:
+        code = row["state"]
+        if code not in groups:
+            groups[code] = StateGroup(code=code, name=State(code).label)
+        groups[code].signatories.append(row)
+    return sorted(groups.values(), key=lambda group: group.name)

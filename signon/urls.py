@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "signon"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("letters/<slug:slug>/", views.letter_detail, name="letter"),
+    path("letters/<slug:slug>/sign/", views.sign, name="sign"),
+    path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
+]

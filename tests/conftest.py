@@ -1,0 +1,50 @@
+import pytest
+from django.db import connection
+
+from letters.models import Letter
+from signon.models import Signature
+
+SEED_SLUG = "immigration-reform"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _suite_runs_on_postgresql(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        assert connection.vendor == "postgresql", "the suite must run against PostgreSQL"
+
+
+@pytest.fixture
+def letter(db) -> Letter:
+    """The seed letter, loaded by the data migration, open for signatures."""
+    return Letter.objects.get(slug=SEED_SLUG)
+
+
+def make_signature(letter: Letter, **fields) -> Signature:
+    """A signature with plausible values; any field can be overridden."""
+    values = {
+        "mayor_first_name": "Ada",
+        "mayor_last_name": "Lovelace",
+        "city": "Springfield",
+        "state": "IL",
+        "contact_first_name": "Chris",
+        "contact_last_name": "Aide",
+        "contact_email": "chris.aide@springfield.il.gov",
+        "contact_phone": "+12175550143",
+        **fields,
+    }
+    return Signature.objects.create(letter=letter, **values)
+
+
+def form_data(**fields) -> dict:
+    """A valid sign-on POST body; override any field."""
+    return {
+        "mayor_first_name": "Ada",
+        "mayor_last_name": "Lovelace",
+        "city": "Springfield",
+        "state": "IL",
+        "contact_first_name": "Chris",
+        "contact_last_name": "Aide",
+        "contact_email": "chris.aide@springfield.il.gov",
+        "contact_phone": "(217) 555-0143",
+        **fields,
+    }
