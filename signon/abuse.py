@@ -1,0 +1,119 @@
+"""Keeping scripts off the sign-on form: client address, rate limit, honeypot, fill time.
+
+A bot caught by the honeypot or the fill time gets the same thanks page as a
+person (so it learns nothing) while nothing is saved. The rate limit counts in
+the shared cache, so it holds across worker processes and machines.
+"""
+
+import ipaddress
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.http import HttpRequest, QueryDict
+
+log = logging.getLogger("signon.abuse")
+
+HONEYPOT_FIELD = "website"
+STARTED_FIELD = "started"
+_STARTED_SALT = "signon.form-started"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the nearest trusted proxy saw it.
+
+    With TRUSTED_PROXY_HOPS proxies in front of the app, each appends the
+    address it received the request from to X-Forwarded-For. Only those last
+    hops are trusted; whatever the client wrote itself stands further left
+    and is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            candidate = forwarded[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                log.warning("Malformed X-Forwarded-For hop ignored", extra={"hop": candidate[:64]})
+    return remote
+
+
+@dataclass
+class Limited:
+    retry_after: int  # seconds until the client may post again
+
+
+def count_sign_on_post(request: HttpRequest) -> Limited | None:
+    """Count one sign-on POST for this client; say when it is over a limit.
+
+    Fixed windows (the count of the current 10-minute or 1-day slice) cost one
+    cache increment each and need no cleanup: each key expires with its window.
+    Every POST counts, valid or not: a script probing the form pays too.
+    """
+    address = client_address(request)
+    now = int(time.time())
+    retry_after = 0
+    for allowed, period in settings.SIGNON_RATE_LIMITS:
+        window = now // period
+        key = f"signon:rate:{period}:{window}:{address}"
+        expires_in = (window + 1) * period - now + 1
+        if cache.add(key, 1, timeout=expires_in):
+            count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=expires_in)
+                count = 1
+            # Some backends (file, database) reset the expiry on incr: set it back.
+            cache.touch(key, timeout=expires_in)
+        if count > allowed:
+            retry_after = max(retry_after, (window + 1) * period - now)
+    if retry_after:
+        log.warning("Sign-on rate limit reached", extra={"event": "rate_limited",
+                                                         "client": address})  # fmt: skip
+        return Limited(retry_after=max(retry_after, 1))
+    return None
+
+
+def started_token() -> str:
+    """A signed stamp of when the form was handed out."""
+    return signing.dumps(time.time(), salt=_STARTED_SALT)
+
+
+def seconds_since_started(token: str) -> float | None:
+    """How long ago the form carrying this token was handed out, or None if forged."""
+    try:
+        started = float(signing.loads(token, salt=_STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return time.time() - started
+
+
+def bot_reason(data: QueryDict) -> str | None:
+    """Why this POST looks like a script's ("honeypot", "too_fast"), or None."""
+    if data.get(HONEYPOT_FIELD, ""):
+        return "honeypot"
+    minimum = settings.SIGNON_MIN_FILL_SECONDS
+    if minimum:
+        elapsed = seconds_since_started(data.get(STARTED_FIELD, ""))
+        # A missing or forged stamp is the form's error to report (a person
+        # with a stale page fixes it by sending again); here only a genuine
+        # stamp that is too fresh marks a script.
+        if elapsed is not None and elapsed < minimum:
+            return "too_fast"
+    return None
+
+
+def log_bot(request: HttpRequest, reason: str, slug: str) -> None:
+    log.warning(
+        "Sign-on dropped as automated",
+        extra={"event": "bot_dropped", "reason": reason, "letter": slug,
+               "client": client_address(request)},
+    )  # fmt: skip
