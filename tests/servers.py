@@ -54,8 +54,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn_server(tmp_path: Path, env: dict[str, str], workers: int = 1) -> Iterator[Server]:
-    """Start gunicorn with config/gunicorn.py and the given environment; stop it after."""
+def gunicorn_server(tmp_path: Path, env: dict[str, str | None], workers: int = 1) -> Iterator[Server]:
+    """Start gunicorn with config/gunicorn.py and the given environment; stop it after.
+
+    A variable given as None is removed, so the app's own default applies.
+    """
     port = free_port()
     full_env = {
         **os.environ,
@@ -68,6 +71,7 @@ def gunicorn_server(tmp_path: Path, env: dict[str, str], workers: int = 1) -> It
         "WEB_CONCURRENCY": str(workers),
         **env,
     }
+    full_env = {name: value for name, value in full_env.items() if value is not None}
     log_path = tmp_path / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and config)
@@ -142,7 +146,7 @@ class Browser:
         page = self.get(page_url, headers=headers)
         hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.text))
         return self.request("POST", post_url or page_url, data={**hidden, **data},
-                            headers={**(headers or {}), "Referer": page_url})  # fmt: skip
+                            headers={"Referer": page_url, **(headers or {})})  # fmt: skip
 
 
 class TcpRelay:
