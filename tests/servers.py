@@ -74,7 +74,7 @@ def gunicorn_server(tmp_path: Path, env: dict[str, str | None], workers: int = 1
     full_env = {name: value for name, value in full_env.items() if value is not None}
     log_path = tmp_path / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and config)
+        process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
              "config.wsgi:application"],
             cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
