@@ -54,7 +54,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn_server(tmp_path: Path, env: dict[str, str | None], workers: int = 1) -> Iterator[Server]:
+def gunicorn_server(
+    tmp_path: Path, env: dict[str, str | None], workers: int = 1
+) -> Iterator[Server]:
     """Start gunicorn with config/gunicorn.py and the given environment; stop it after.
 
     A variable given as None is removed, so the app's own default applies.
