@@ -10,9 +10,12 @@ import logging
 import re
 
 _EMAIL = re.compile(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-\"]+)@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
-# A run of 7+ digits, possibly with spaces, dots, dashes, parentheses and a
-# leading +: a phone number in any of the ways people or E.164 write one.
-_PHONE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\s().\-]*\d){6,}(?![\w])")
+# E.164 (+12025550143) or the North American ways of writing a number
+# ((202) 555-0143, 202.555.0143, 1-202-555-0143); dates and times do not match.
+_PHONE = re.compile(
+    r"\+\d{7,15}(?!\d)"
+    r"|(?<![\d\w])(?:1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\d)"
+)
 
 
 def mask(text: str) -> str:
