@@ -20,6 +20,12 @@ CHANGELIST = reverse("admin:signon_signature_changelist")
 PASSWORD = "a-long-staff-password"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # These tests log in dozens of times; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staff(db):
     return get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example",
