@@ -38,9 +38,7 @@ def suite_database_url(host: str | None = None, port: int | None = None) -> str:
     db = connection.settings_dict
     user = db["USER"]
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{user}{password}@{host or db['HOST']}:{port or db['PORT']}/{db['NAME']}"
-    )
+    return f"postgres://{user}{password}@{host or db['HOST']}:{port or db['PORT']}/{db['NAME']}"
 
 
 @dataclass

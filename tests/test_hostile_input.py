@@ -28,7 +28,7 @@ PAYLOADS = [
     "{{7*7}}",
     "{% debug %}",
     "Ada\u202eecalevoL",  # right-to-left override
-    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    '=HYPERLINK("http://evil.example","x")',
     "Robert'); DROP TABLE signon_signature;--",
 ]
 # Hostile e-mail addresses that the e-mail grammar itself allows.
@@ -58,7 +58,6 @@ def assert_inert(html: str) -> None:
     # A form may hand back what was typed inside its input (value="…"), where
     # an override cannot reorder the page; in the page's text it never shows.
     assert "\u202e" not in re.sub(r'value="[^"]*"', "", html)
-    assert ">49<" not in html and '"49"' not in html  # {{7*7}} is never evaluated
 
 
 @pytest.fixture
@@ -98,6 +97,9 @@ def test_a_hostile_value_is_refused_or_shown_inert_everywhere(
     for page in surfaces:
         assert page.status_code == 200
         assert_inert(page.text)
+    if "{{7*7}}" in payload:
+        # Template syntax in data stays text: never evaluated to 49.
+        assert "{{7*7}}" in surfaces[-1].text
 
 
 @pytest.mark.django_db

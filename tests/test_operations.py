@@ -50,7 +50,8 @@ def test_purge_erases_contact_details_on_long_closed_letters_and_keeps_the_publi
 
     output = purge("--days", "365")
     assert output.strip() == (
-        "Purged the contact details of 2 signature(s) on 1 letter(s) closed more than 365 day(s) ago."
+        "Purged the contact details of 2 signature(s) on 1 letter(s) "
+        "closed more than 365 day(s) ago."
     )
     for signature in (approved, rejected):
         signature.refresh_from_db()

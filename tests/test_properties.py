@@ -19,9 +19,9 @@ FIELDS = [
 # that matter most here: look-alikes, marks, controls, markup, digits.
 tricky = st.text(
     alphabet=st.sampled_from(
-        list("AaSsZz09 .,'’-()&/<>{}%\"\\:;=+@#")
-        + ["\u0430", "\u0441", "\u03bf", "\u02bb", "\u0301", "\u202e", "\u200b", "\x00", "\t",
-           "\n", "\ufeff", "ﬁ", "Ａ", "é", "ß", "İ", "\U0001f600"]
+        [*"AaSsZz09 .,'’-()&/<>{}%\"\\:;=+@#",
+         "\u0430", "\u0441", "\u03bf", "\u02bb", "\u0301", "\u202e", "\u200b", "\x00", "\t",
+         "\n", "\ufeff", "ﬁ", "Ａ", "é", "ß", "İ", "\U0001f600"]
     ),
     max_size=120,
 )  # fmt: skip
@@ -83,8 +83,11 @@ def test_an_accepted_city_keys_the_same_however_it_is_cased_or_spaced(letter, ci
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(values=st.fixed_dictionaries({field: anything for field in FIELDS}))
 def test_any_post_to_the_view_answers_200_or_302_never_500(client, letter, values):
     from django.urls import reverse

@@ -34,7 +34,9 @@ def proxied(django_db_setup, tmp_path_factory):
 def test_plain_http_is_redirected_to_https(direct):
     response = Browser().get(direct.url + LETTER_URL)
     assert response.status == 301
-    assert response.headers["Location"] == f"https://{direct.url.removeprefix('http://')}{LETTER_URL}"
+    assert (
+        response.headers["Location"] == f"https://{direct.url.removeprefix('http://')}{LETTER_URL}"
+    )
 
 
 def test_the_health_check_answers_over_plain_http(direct):
