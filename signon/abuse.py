@@ -57,7 +57,22 @@ def count_sign_on_post(request: HttpRequest) -> Limited | None:
     Every POST counts, valid or not: a script probing the form pays too.
     """
     address = client_address(request)
-    now = int(time.time())
+    try:
+        retry_after = _count(address, int(time.time()))
+    except Exception:
+        # The cache is away: take the signature rather than lose it. The
+        # honeypot and the fill time still stand guard meanwhile.
+        log.exception("Rate limit not checked: the cache is unavailable")
+        return None
+    if retry_after:
+        log.warning("Sign-on rate limit reached", extra={"event": "rate_limited",
+                                                         "client": address})  # fmt: skip
+        return Limited(retry_after=max(retry_after, 1))
+    return None
+
+
+def _count(address: str, now: int) -> int:
+    """Count one POST in each window; the seconds until the client is free again, or 0."""
     retry_after = 0
     for allowed, period in settings.SIGNON_RATE_LIMITS:
         window = now // period
@@ -75,11 +90,7 @@ def count_sign_on_post(request: HttpRequest) -> Limited | None:
             cache.touch(key, timeout=expires_in)
         if count > allowed:
             retry_after = max(retry_after, (window + 1) * period - now)
-    if retry_after:
-        log.warning("Sign-on rate limit reached", extra={"event": "rate_limited",
-                                                         "client": address})  # fmt: skip
-        return Limited(retry_after=max(retry_after, 1))
-    return None
+    return retry_after
 
 
 def started_token() -> str:

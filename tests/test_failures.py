@@ -104,3 +104,21 @@ def test_a_dead_mail_server_keeps_the_signature(client, letter, settings):
     assert response.status_code == 302
     assert response["Location"] == reverse("signon:thanks", kwargs={"slug": letter.slug})
     assert Signature.objects.filter(letter=letter, city="Springfield").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unavailable_cache_keeps_the_signature_and_logs_it(client, letter, settings, tmp_path,
+                                                              caplog):  # fmt: skip
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(blocker / "cache"),  # cannot be created: every write fails
+        }
+    }
+    settings.SIGNON_RATE_LIMITS = [(1, 600)]
+    for city in ("Peoria", "Joliet"):
+        assert client.post(SIGN_URL, form_data(city=city)).status_code == 302
+    assert Signature.objects.count() == 2
+    assert "Rate limit not checked: the cache is unavailable" in caplog.text
