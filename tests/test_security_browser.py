@@ -1,4 +1,4 @@
-"""The admin works in a real browser under the Content-Security-Policy.
+"""The admin and the public pages work in a real browser under the Content-Security-Policy.
 
 No inline script may run, so this checks the admin's own scripts load from
 files and the changelist's actions still post, and records any CSP report.
@@ -71,4 +71,35 @@ def test_the_admin_logs_in_and_approves_from_the_changelist_under_the_csp(
     assert page.locator("#id_mayor_first_name").input_value() == "Ada"
     assert [url for url in missing if "/static/" in url] == []
     # Not one refused script or style on the log-in, changelist and change pages.
+    assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_public_pages_and_the_form_work_under_the_csp(live_server, page, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)  # fmt: skip
+
+    page.goto(live_server.url + reverse("signon:index"))
+    page.goto(live_server.url + reverse("signon:letter", kwargs={"slug": "immigration-reform"}))
+    page.goto(live_server.url + reverse("signon:sign", kwargs={"slug": "immigration-reform"}))
+    # The honeypot is not shown to a person.
+    assert not page.locator("input[name=website]").is_visible()
+    for field, value in {
+        "mayor_first_name": "Ada", "mayor_last_name": "Lovelace", "city": "Springfield",
+        "contact_first_name": "Chris", "contact_last_name": "Aide",
+        "contact_email": "chris.aide@springfield.il.gov", "contact_phone": "(217) 555-0143",
+    }.items():  # fmt: skip
+        page.locator(f"#id_{field}").fill(value)
+    page.locator("#id_state").select_option("IL")
+    page.get_by_role("button", name="Sign on").click()
+    page.wait_for_url(
+        live_server.url + reverse("signon:thanks", kwargs={"slug": "immigration-reform"})
+    )
+    assert Signature.objects.get().city == "Springfield"
     assert violations == []
