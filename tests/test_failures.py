@@ -6,6 +6,7 @@ established connection as a database restart does, then restores.
 """
 
 import socket
+import threading
 
 import pytest
 from django.urls import reverse
@@ -122,3 +123,34 @@ def test_an_unavailable_cache_keeps_the_signature_and_logs_it(client, letter, se
         assert client.post(SIGN_URL, form_data(city=city)).status_code == 302
     assert Signature.objects.count() == 2
     assert "Rate limit not checked: the cache is unavailable" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_worker_processes_racing_on_one_office_keep_one_row_and_no_500(tmp_path):
+    env = {"HTTPS_ONLY": "false", "SIGNON_RATE_LIMITS": "off", "SIGNON_MIN_FILL_SECONDS": "0"}
+    with gunicorn_server(tmp_path, env, workers=2) as server:
+        browsers = [Browser() for _ in range(6)]
+        for browser in browsers:  # each loads the form first, as a person would
+            assert browser.get(server.url + SIGN_URL).status == 200
+        barrier = threading.Barrier(len(browsers))
+        statuses: list[int] = []
+
+        def post(i: int, browser: Browser) -> None:
+            token = browser.cookies["csrftoken"]
+            barrier.wait()
+            response = browser.request(
+                "POST", server.url + SIGN_URL,
+                data={**form_data(contact_email=f"aide{i}@example.org"),
+                      "csrfmiddlewaretoken": token},
+                headers={"Referer": server.url + SIGN_URL},
+            )  # fmt: skip
+            statuses.append(response.status)
+
+        threads = [threading.Thread(target=post, args=pair) for pair in enumerate(browsers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [200] * (len(browsers) - 1) + [302]
+        assert Signature.objects.filter(office_key="IL:springfield").count() == 1
+        assert "Internal Server Error" not in server.log()

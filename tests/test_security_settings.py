@@ -103,3 +103,19 @@ def test_the_admin_lives_where_admin_url_says():
                     ALLOWED_HOSTS="testserver")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "/desk-7f3a/login/ 404"
+
+
+def test_csrf_trusted_origins_come_from_the_environment():
+    value = _print_setting(
+        "settings.CSRF_TRUSTED_ORIGINS",
+        CSRF_TRUSTED_ORIGINS="https://letters.usmayors.example,https://www.usmayors.example",
+    )
+    assert value == "['https://letters.usmayors.example', 'https://www.usmayors.example']"
+
+
+def test_the_database_connect_timeout_is_well_under_gunicorns():
+    timeout = _print_setting("settings.DATABASES['default']['OPTIONS']['connect_timeout']")
+    gunicorn = (BASE_DIR / "config" / "gunicorn.py").read_text()
+    assert int(timeout) == 5
+    assert 'os.environ.get("GUNICORN_TIMEOUT", "30")' in gunicorn
+    assert _print_setting("settings.DATABASES['default']['CONN_HEALTH_CHECKS']") == "True"
