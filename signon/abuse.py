@@ -52,8 +52,8 @@ class Limited:
 def count_sign_on_post(request: HttpRequest) -> Limited | None:
     """Count one sign-on POST for this client; say when it is over a limit.
 
-    Fixed windows (the count of the current 10-minute or 1-day slice) cost one
-    cache increment each and need no cleanup: each key expires with its window.
+    Each limit is a window that opens with the client's first POST; its count
+    costs one cache increment and needs no cleanup: the key expires with it.
     Every POST counts, valid or not: a script probing the form pays too.
     """
     address = client_address(request)
@@ -72,24 +72,30 @@ def count_sign_on_post(request: HttpRequest) -> Limited | None:
 
 
 def _count(address: str, now: int) -> int:
-    """Count one POST in each window; the seconds until the client is free again, or 0."""
+    """Count one POST in each window; the seconds until the client is free again, or 0.
+
+    A window opens with the client's first POST and lasts its period, so a
+    limit never resets early at a clock boundary.
+    """
     retry_after = 0
     for allowed, period in settings.SIGNON_RATE_LIMITS:
-        window = now // period
-        key = f"signon:rate:{period}:{window}:{address}"
-        expires_in = (window + 1) * period - now + 1
-        if cache.add(key, 1, timeout=expires_in):
-            count = 1
+        key = f"signon:rate:{period}:{address}"
+        since_key = f"{key}:since"
+        if cache.add(key, 1, timeout=period):
+            cache.set(since_key, now, timeout=period)
+            count, since = 1, now
         else:
             try:
                 count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=expires_in)
+            except ValueError:  # the window closed between add and incr
+                cache.set(key, 1, timeout=period)
+                cache.set(since_key, now, timeout=period)
                 count = 1
+            since = cache.get(since_key, now)
             # Some backends (file, database) reset the expiry on incr: set it back.
-            cache.touch(key, timeout=expires_in)
+            cache.touch(key, timeout=max(1, since + period - now))
         if count > allowed:
-            retry_after = max(retry_after, (window + 1) * period - now)
+            retry_after = max(retry_after, since + period - now)
     return retry_after
 
 
