@@ -8,7 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from letters.models import Letter
@@ -86,6 +86,12 @@ def test_purge_honours_the_number_of_days(letter):
     close_letter(letter, days_ago=40)
     assert "0 signature(s)" in purge("--days", "45")
     assert "1 signature(s)" in purge("--days", "35")
+
+
+@pytest.mark.django_db
+def test_purge_refuses_a_negative_number_of_days(letter):
+    with pytest.raises(CommandError, match="--days must be 0 or more"):
+        purge("--days", "-1")
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:

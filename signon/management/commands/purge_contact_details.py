@@ -9,7 +9,7 @@ restarts the clock, which errs on the side of keeping data a little longer.
 import logging
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,8 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, dry_run: bool, **options) -> None:
         if days < 0:
-            self.stderr.write("--days must be 0 or more.")
-            raise SystemExit(2)
+            raise CommandError("--days must be 0 or more.")
         cutoff = timezone.now() - timedelta(days=days)
         letters = Letter.objects.filter(status=Letter.Status.CLOSED, updated_at__lt=cutoff)
         # Not already purged: any one contact field still filled.
