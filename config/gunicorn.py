@@ -21,8 +21,8 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 access_log_format = (
-    '{"logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
-    '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", '
+    '"path": "%(U)s", "status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s}'
 )
 
 # X-Forwarded-Proto is Django's to judge (TRUSTED_PROXY_HOPS), not gunicorn's:
