@@ -81,3 +81,6 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected signatures")
     def reject_selected(self, request, queryset):
         self._decide_selected(request, queryset, Signature.Status.REJECTED, "rejected")
+
+
+from . import admin_letters  # noqa: E402,F401 -- extends the letters admin

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from letters.models import Letter
+from letters.models import Letter, LetterVersion
 
 from . import normalize
 from .states import State
@@ -41,6 +41,15 @@ class Signature(models.Model):
     LIVE_STATUSES = (Status.PENDING, Status.APPROVED)
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="signatures")
+    # The exact text this office signed (number and SHA-256), kept through later edits.
+    letter_version = models.ForeignKey(
+        LetterVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="text version signed",
+    )
 
     mayor_first_name = models.CharField("mayor’s first name", max_length=100)
     mayor_last_name = models.CharField("mayor’s last name", max_length=100)

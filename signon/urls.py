@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import embed, views
 
 app_name = "signon"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("letters/<slug:slug>/", views.letter_detail, name="letter"),
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
+    path("letters/<slug:slug>/embed/", embed.badge, name="embed-badge"),
+    path("letters/<slug:slug>/embed.json", embed.count_json, name="embed-json"),
 ]
