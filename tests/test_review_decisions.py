@@ -186,9 +186,7 @@ def test_approving_from_the_change_page_needs_no_reason(reviewer_client, letter)
 @pytest.mark.django_db
 def test_a_decision_the_status_does_not_allow_is_refused_with_a_message(reviewer_client, letter):
     signature = make_signature(letter, status=Signature.Status.REJECTED)
-    response = reviewer_client.post(
-        decide_url(signature, "approved"), {"reason": ""}, follow=True
-    )
+    response = reviewer_client.post(decide_url(signature, "approved"), {"reason": ""}, follow=True)
     assert "1 signature(s) skipped: only pending signatures can be approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.REJECTED
