@@ -33,6 +33,25 @@ class SubqueryCount(Subquery):
     output_field = models.IntegerField()
 
 
+def same_office():
+    """Other submissions for the outer signature's office on its letter, any status."""
+    return (
+        Signature.objects.filter(letter=OuterRef("letter"), office_key=OuterRef("office_key"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+    )
+
+
+def same_contact():
+    """Submissions for other offices from the outer signature's contact e-mail, any letter."""
+    return (
+        Signature.objects.alias(email_lower=Lower("contact_email"))
+        .filter(email_lower=Lower(OuterRef("contact_email")))
+        .exclude(office_key=OuterRef("office_key"))
+        .order_by()
+    )
+
+
 class SignatureQuerySet(models.QuerySet):
     def for_public_display(self):
         """The only signatures a public page or export may read: approved ones.
@@ -47,6 +66,14 @@ class SignatureQuerySet(models.QuerySet):
     def live(self):
         """Signatures that hold their office's place on a letter."""
         return self.filter(status__in=Signature.LIVE_STATUSES)
+
+    def with_office_conflict(self, present: bool = True):
+        """Signatures whose office has another submission on the same letter (or none)."""
+        return self.filter(Exists(same_office()) if present else ~Exists(same_office()))
+
+    def with_contact_conflict(self, present: bool = True):
+        """Signatures whose contact e-mail also sent other cities (or did not)."""
+        return self.filter(Exists(same_contact()) if present else ~Exists(same_contact()))
 
     def with_signals(self):
         """Annotate what helps staff verify a submission, in the same query as the rows.
@@ -63,23 +90,13 @@ class SignatureQuerySet(models.QuerySet):
         recorded = OfficialDomain.objects.filter(
             office_key=OuterRef("office_key"), domain=OuterRef("email_domain")
         )
-        same_office = Signature.objects.filter(
-            letter=OuterRef("letter"), office_key=OuterRef("office_key")
-        ).exclude(pk=OuterRef("pk"))
-        same_contact = (
-            Signature.objects.alias(email_lower=Lower("contact_email"))
-            .filter(email_lower=Lower(OuterRef("contact_email")))
-            .exclude(office_key=OuterRef("office_key"))
-        )
         return self.alias(email_domain=email_domain()).annotate(
             official_domain=models.ExpressionWrapper(
                 Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
                 output_field=models.BooleanField(),
             ),
-            same_office_count=SubqueryCount(same_office.order_by().values("pk")),
-            other_cities_count=SubqueryCount(
-                same_contact.order_by().values("office_key").distinct()
-            ),
+            same_office_count=SubqueryCount(same_office().values("pk")),
+            other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
         )
 
 
@@ -178,8 +195,11 @@ class Signature(models.Model):
                 condition=Q(status="approved"),
                 name="signature_public_list",
             ),
+            # The changelist's default order, newest first (the admin adds -id as a
+            # tie-break): pages are read off the index instead of sorting every row.
+            models.Index(fields=["-created_at", "-id"], name="signature_newest"),
             # The review queue: newest first within a status.
-            models.Index(fields=["status", "-created_at"], name="signature_queue"),
+            models.Index(fields=["status", "-created_at", "-id"], name="signature_queue"),
             # The "same office" signal: every submission, any status, for an office.
             models.Index(fields=["office_key", "letter"], name="signature_office"),
             # The "same contact, other cities" signal and the search by address.
