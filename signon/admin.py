@@ -191,13 +191,13 @@ DECISION_FIELDS = [
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = [
-        "mayor_display", "city", "state", "status_display", "email_confirmed",
-        "official_domain_display", "conflicts", "contact_email", "created_at", "letter",
+        "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
+        "conflicts", "contact_display", "submitted",
     ]  # fmt: skip
     list_display_links = ["mayor_display"]
     list_filter = [
-        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, MailFailedFilter,
-        "letter", "state", SameOfficeAsFilter, SameContactAsFilter,
+        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
+        MailFailedFilter, "state", SameOfficeAsFilter, SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
@@ -229,6 +229,22 @@ class SignatureAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()
 
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # The queue needs the page's full width for its signals; the app list is
+        # one click away in the breadcrumbs.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
+    def get_list_display(self, request: HttpRequest):
+        # Which letter matters only once there is more than one.
+        if Letter.objects.count() > 1:
+            return [*self.list_display, "letter"]
+        return self.list_display
+
+    class Media:
+        css = {"all": ["signon/admin.css"]}
+
     def has_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signon.review_signature")
 
@@ -248,6 +264,20 @@ class SignatureAdmin(admin.ModelAdmin):
     def mayor_display(self, obj: Signature) -> str:
         return obj.mayor_name
 
+    @admin.display(description="City", ordering="office_key")
+    def place(self, obj: Signature) -> str:
+        return f"{obj.city}, {obj.state}"
+
+    @admin.display(description="Contact", ordering="contact_email")
+    def contact_display(self, obj: Signature) -> SafeString:
+        return format_html(
+            '{}<br><span class="signon-email">{}</span>', obj.contact_name, obj.contact_email
+        )
+
+    @admin.display(description="Submitted", ordering="created_at")
+    def submitted(self, obj: Signature) -> str:
+        return timezone.localtime(obj.created_at).strftime("%b %-d, %-I:%M %p")
+
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
         return format_html(
@@ -256,11 +286,11 @@ class SignatureAdmin(admin.ModelAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description="E-mail confirmed", boolean=True, ordering="email_confirmed_at")
+    @admin.display(description="Confirmed", boolean=True, ordering="email_confirmed_at")
     def email_confirmed(self, obj: Signature) -> bool:
         return obj.email_confirmed_at is not None
 
-    @admin.display(description="Official domain", boolean=True, ordering="official_domain")
+    @admin.display(description="Official", boolean=True, ordering="official_domain")
     def official_domain_display(self, obj: Signature) -> bool:
         return obj.official_domain
 
@@ -334,14 +364,15 @@ class SignatureAdmin(admin.ModelAdmin):
         if same_office:
             parts.append(
                 format_html(
-                    "<p>The same city on this letter:</p><ul>{}</ul>",
+                    '<p>The same city on this letter:</p><ul class="signon-list">{}</ul>',
                     _signature_items(same_office, show_letter=False),
                 )
             )
         if other_cities:
             parts.append(
                 format_html(
-                    "<p>Other cities from the same contact e-mail:</p><ul>{}</ul>",
+                    "<p>Other cities from the same contact e-mail:</p>"
+                    '<ul class="signon-list">{}</ul>',
                     _signature_items(other_cities, show_letter=True),
                 )
             )
@@ -376,13 +407,13 @@ class SignatureAdmin(admin.ModelAdmin):
         )
         if obj.mail_failed_at:
             return format_html(
-                '<ul>{}</ul><p class="errornote">Failed {} ({}). Use the “Retry failed e-mail” '
-                "action, or <code>manage.py retry_signon_mail</code>.</p>",
+                '<ul class="signon-list">{}</ul><p class="errornote">Failed {} ({}). Use the '
+                "“Retry failed e-mail” action, or <code>manage.py retry_signon_mail</code>.</p>",
                 items,
                 _when(obj.mail_failed_at),
                 obj.mail_error,
             )
-        return format_html("<ul>{}</ul>", items)
+        return format_html('<ul class="signon-list">{}</ul>', items)
 
     def get_fieldsets(self, request: HttpRequest, obj: Signature | None = None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -574,7 +605,7 @@ class OfficialDomainAdmin(admin.ModelAdmin):
 
 
 class LetterReviewAdmin(LetterAdmin):
-    list_display = [*LetterAdmin.list_display[:-1], "signature_counts", "updated_at"]
+    list_display = [*LetterAdmin.list_display, "signature_counts"]
     readonly_fields = [*LetterAdmin.readonly_fields, "signature_counts"]
     fieldsets = [
         *LetterAdmin.fieldsets[:1],

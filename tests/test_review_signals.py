@@ -157,3 +157,11 @@ def test_the_changelist_query_count_does_not_grow_with_the_number_of_rows(review
     many = _changelist_queries(reviewer_client)
     assert Signature.objects.count() == 28
     assert many == few
+
+
+@pytest.mark.django_db
+def test_the_add_page_renders_without_signals_or_decisions(reviewer_client, letter):
+    response = reviewer_client.get(f"{CHANGELIST}add/")
+    assert response.status_code == 200
+    assert "Verification" in response.text
+    assert "/decide/" not in response.text
