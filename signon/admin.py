@@ -463,14 +463,22 @@ class SignatureAdmin(admin.ModelAdmin):
                 return None
         else:
             form = DecisionForm(reason_required=True)
-        return self._decision_page(request, list(queryset), status, form, bulk=True)
+        return self._decision_page(request, queryset, status, form, bulk=True)
 
     def _decision_page(self, request, signatures, status, form, bulk: bool) -> TemplateResponse:
+        count = len(signatures) if isinstance(signatures, list) else signatures.count()
+        select_across = bulk and request.POST.get("select_across") == "1"
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{DECISION_VERBS[status]}: {len(signatures)} signature(s)",
+            "title": f"{DECISION_VERBS[status]}: {count} signature(s)",
             "opts": self.model._meta,
-            "signatures": signatures,
+            # "Select all N" can mean thousands: name the first ones, carry the rest
+            # as the changelist's own filters (the form posts back to its URL).
+            "signatures": list(signatures[:SHOWN_ON_DECISION_PAGE]),
+            "count": count,
+            "more": max(count - SHOWN_ON_DECISION_PAGE, 0),
+            "select_across": select_across,
+            "selected": [] if select_across else [s.pk for s in signatures],
             "form": form,
             "status": status,
             "verb": DECISION_VERBS[status],
@@ -558,6 +566,8 @@ class SignatureAdmin(admin.ModelAdmin):
         rows = queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
         return csv_response(rows, f"signatures-{stamp}.csv")
 
+
+SHOWN_ON_DECISION_PAGE = 50
 
 DECISION_VERBS = {
     Signature.Status.APPROVED: "Approve",

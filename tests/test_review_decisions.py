@@ -239,3 +239,30 @@ def test_the_conference_staff_group_can_review_and_edit_letters_but_not_manage_u
     assert user.has_perm("signon.review_signature")
     assert not user.has_perm("auth.change_user")
     assert not user.has_perm("auth.add_user")
+
+
+@pytest.mark.django_db
+def test_rejecting_every_filtered_row_carries_the_selection_through_the_reason_page(
+    reviewer_client, letter
+):
+    for city in ("Peoria", "Joliet", "Elgin"):
+        make_signature(letter, city=city, contact_email=f"aide@{city.lower()}.org")
+    make_signature(letter, city="Aurora", contact_email="aide@aurora.gov")
+    filtered = f"{CHANGELIST}?official=no"
+    chosen = Signature.objects.get(city="Peoria").pk
+    page = reviewer_client.post(
+        filtered,
+        {"action": "reject_selected", "select_across": "1", "index": "0",
+         "_selected_action": [chosen]},
+    )  # fmt: skip
+    assert "Reject 3 signatures" in page.text
+    assert 'name="select_across" value="1"' in page.text
+    reviewer_client.post(
+        filtered,
+        {"action": "reject_selected", "select_across": "1", "_selected_action": [chosen],
+         "apply": "Reject", "reason": "No official address"},
+    )  # fmt: skip
+    assert sorted(Signature.objects.filter(status="rejected").values_list("city", flat=True)) == [
+        "Elgin", "Joliet", "Peoria",
+    ]  # fmt: skip
+    assert Signature.objects.get(city="Aurora").status == Signature.Status.PENDING
