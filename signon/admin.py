@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -493,7 +493,7 @@ class SignatureAdmin(admin.ModelAdmin):
         if not self.has_review_permission(request):
             raise PermissionDenied
         if status not in DECISION_VERBS:
-            raise PermissionDenied
+            raise Http404("No such decision.")
         signature = get_object_or_404(Signature, pk=object_id if object_id.isdigit() else None)
         needs_reason = status in Signature.REASON_REQUIRED
         if request.method == "POST":

@@ -1,6 +1,6 @@
 """Helpers for the review desk's tests: staff users with exactly the rights they are given."""
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 CHANGELIST = reverse("admin:signon_signature_changelist")
@@ -15,8 +15,6 @@ def conference_staff(username: str = "ana") -> User:
 
 def staff_without_review(username: str = "viewer") -> User:
     """Staff who may see and edit signatures but not approve or reject them."""
-    from django.contrib.auth.models import Permission
-
     user = User.objects.create_user(username, f"{username}@usmayors.example", "pw", is_staff=True)
     user.user_permissions.add(
         *Permission.objects.filter(
