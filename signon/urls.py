@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import confirmation, views
 
 app_name = "signon"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("letters/<slug:slug>/", views.letter_detail, name="letter"),
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
+    path("confirm/done/", confirmation.confirm_email_done, name="confirm-email-done"),
+    path("confirm/<str:token>/", confirmation.confirm_email, name="confirm-email"),
 ]
