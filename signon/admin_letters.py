@@ -1,22 +1,28 @@
-"""The letter's admin, as the sign-on desk extends it: delivery and versions' signatures.
+"""The letter admin, as the sign-on desk extends it.
 
-The letters app knows nothing of signatures; this module adds what needs them.
+The letters app knows nothing of signatures; what needs both lives here: the
+counts per status, the delivery (which freezes the list) and the signatures
+per version of the text.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from letters.admin import LetterAdmin, LetterVersionAdmin
 from letters.models import Letter, LetterVersion
 
+from .admin import changelist_url
 from .delivery import AlreadyDelivered, record_delivery
+from .models import Signature
 
 
 class DeliveryForm(forms.Form):
@@ -31,11 +37,38 @@ class DeliveryForm(forms.Form):
 
 
 class DeskLetterAdmin(LetterAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "delivery_record"]
+    list_display = [*LetterAdmin.list_display, "signature_counts"]
+    readonly_fields = [*LetterAdmin.readonly_fields, "signature_counts", "delivery_record"]
+    fieldsets = [
+        *LetterAdmin.fieldsets[:1],
+        ("Signatures", {"fields": ["signature_counts"]}),
+        *LetterAdmin.fieldsets[1:],
+        ("Delivery", {"fields": ["delivery_record"]}),
+    ]
 
-    def get_fieldsets(self, request, obj=None):
-        return [*super().get_fieldsets(request, obj), ("Delivery", {"fields": ["delivery_record"]})]
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        counts = {
+            f"count_{status}": Count("signatures", filter=Q(signatures__status=status))
+            for status in Signature.Status.values
+        }
+        return super().get_queryset(request).select_related("delivery").annotate(**counts)
+
+    @admin.display(description="Signatures")
+    def signature_counts(self, letter: Letter) -> SafeString | str:
+        if not letter.pk:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{} {}</a>',
+            (
+                (
+                    changelist_url(letter__id__exact=letter.pk, status__exact=status),
+                    getattr(letter, f"count_{status}", 0),
+                    label.lower(),
+                )
+                for status, label in Signature.Status.choices
+            ),
+        )
 
     @admin.display(description="delivery")
     def delivery_record(self, obj: Letter) -> str:

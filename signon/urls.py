@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import embed, views
+from . import confirmation, embed, views
 
 app_name = "signon"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
     path("letters/<slug:slug>/embed/", embed.badge, name="embed-badge"),
     path("letters/<slug:slug>/embed.json", embed.count_json, name="embed-json"),
+    path("confirm/done/", confirmation.confirm_email_done, name="confirm-email-done"),
+    path("confirm/<str:token>/", confirmation.confirm_email, name="confirm-email"),
 ]

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -7,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from letters.models import Letter
 
-from . import normalize
+from . import emails, normalize
 from .forms import SignatureForm
 from .models import Signature
 from .signatories import group_by_state, public_rows
@@ -49,6 +51,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 with transaction.atomic():
                     signature = form.save()
+                    # Mail goes out once the row is committed; a mail failure is
+                    # recorded on the signature and never undoes it.
+                    transaction.on_commit(partial(emails.send_due_mail, signature))
             except IntegrityError:
                 # Another request took this office between our check and our
                 # insert: answer as the form's own check would have.

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('letters', '0004_first_text_versions'),
-        ('signon', '0001_initial'),
+        ('signon', '0006_changelist_order_indexes'),
     ]
 
     operations = [
