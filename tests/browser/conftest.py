@@ -38,6 +38,18 @@ CHROMIUM_ARGS = [
 # Every test here is a browser test on a live server.
 BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last, after pytest-django has put the database tests in order.
+
+    Once Playwright's event loop runs in this process, Django hands the main thread
+    another database connection object, without the contents that
+    ``serialized_rollback`` restores; a serialized test after them would miss the seed.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 _seed_migration = importlib.import_module("letters.migrations.0002_seed_letter")
 
 
