@@ -13,7 +13,7 @@ from letters.models import Letter
 from . import normalize
 from .forms import SignatureForm
 from .models import Signature
-from .signatories import ListFilter, export_rows, group_by_state, public_rows
+from .signatories import ListFilter, StateGroup, export_rows, group_by_state, public_rows
 
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
@@ -47,10 +47,17 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "shown_count": len(shown),
             "filter": wanted,
             "groups": group_by_state(shown),
-            # The state picker offers the states that have signatories.
-            "state_choices": [(group.code, group.name, len(group.signatories)) for group in states],
+            "state_choices": _state_choices(states, wanted),
         },
     )
+
+
+def _state_choices(groups: list[StateGroup], wanted: ListFilter) -> list[tuple[str, str, int]]:
+    """The state picker's options: states with signatories, and the one asked for."""
+    choices = [(group.code, group.name, len(group.signatories)) for group in groups]
+    if wanted.state and wanted.state not in {code for code, _, _ in choices}:
+        choices = sorted([*choices, (wanted.state, wanted.state_name, 0)], key=lambda c: c[1])
+    return choices
 
 
 def letter_print(request: HttpRequest, slug: str) -> HttpResponse:

@@ -112,6 +112,15 @@ def test_odd_parameters_never_fail(client, listed, params):
 
 
 @pytest.mark.django_db
+def test_a_state_with_no_signatory_yet_says_so(client, listed):
+    html = client.get(listed.get_absolute_url(), {"state": "WY"}).text
+    assert shown_names(html) == []
+    assert "Showing 0 of 5 from Wyoming." in html
+    assert '<option value="WY" selected>Wyoming (0)</option>' in html
+    assert "No signatory matches this search." in html
+
+
+@pytest.mark.django_db
 def test_an_unknown_state_shows_everyone(client, listed):
     html = client.get(listed.get_absolute_url(), {"state": "ZZ"}).text
     assert len(shown_names(html)) == 5

@@ -107,3 +107,28 @@ def test_every_page_names_its_favicon_and_favicon_ico_leads_to_it(client, letter
     icon = client.get(response["Location"])
     icon.close()  # WhiteNoise streams the file.
     assert icon.status_code == 200
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_no_inline_script_style_or_handler(client, letter):
+    # A strict Content-Security-Policy (script-src 'self'; style-src 'self') must
+    # not break them: every script and style comes from a static file.
+    make_signature(letter, status=Signature.Status.APPROVED)
+    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
+    pages = [
+        client.get(reverse("signon:index")),
+        client.get(letter.get_absolute_url()),
+        client.get(letter.get_absolute_url(), {"q": "x"}),
+        client.get(reverse("signon:letter-print", kwargs={"slug": letter.slug})),
+        client.get(sign),
+        client.post(sign, form_data(city="")),
+        client.get(reverse("signon:thanks", kwargs={"slug": letter.slug})),
+        client.get("/letters/no-such-letter/"),
+    ]
+    for response in pages:
+        html = response.text
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), response.request
+        assert "<style" not in html, response.request
+        assert not re.search(r"\sstyle=", html), response.request
+        assert not re.search(r"\son[a-z]+=", html), response.request
+        assert "javascript:" not in html, response.request

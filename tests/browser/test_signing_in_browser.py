@@ -55,7 +55,13 @@ def test_a_mayors_office_signs_on_with_the_mouse(page: Page, site, letter):
 
 def test_a_mayors_office_signs_on_with_the_keyboard_alone(page: Page, site, letter):
     page.goto(site + SIGN_PATH)
-    # Tab from the top of the page until the first field has the focus.
+    # The first Tab reaches the skip link, which shows itself with a focus ring.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    assert skip.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    # Tab on until the first field has the focus.
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "id_mayor_first_name":
