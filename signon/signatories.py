@@ -60,9 +60,17 @@ class ListFilter:
         if self.state and row["state"] != self.state:
             return False
         # Every word typed must appear in the mayor's name or the city, ignoring
-        # case, accents and punctuation: "penasco" finds "Peñasco".
-        words = fold(self.query).split()
-        return all(word in row["search_text"] for word in words)
+        # case, accents and punctuation: "penasco" finds "Peñasco". "St" finds
+        # "St. Louis" (stored as "saint louis") and also "Stamford", half typed.
+        text = row["search_text"]
+        return all(
+            expanded in text or typed in text
+            for expanded, typed in zip(
+                fold(self.query).split(),
+                fold(self.query, expand_abbreviations=False).split(),
+                strict=True,
+            )
+        )
 
 
 def public_rows(letter: Letter) -> list[dict]:

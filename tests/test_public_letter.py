@@ -90,6 +90,20 @@ def test_it_searches_names_and_cities_ignoring_case_and_accents(client, listed, 
 
 
 @pytest.mark.django_db
+def test_a_half_typed_word_is_not_taken_for_an_abbreviation(client, listed):
+    approve(listed, "Caroline", "Simmons", "Stamford", "CT")
+    html = client.get(listed.get_absolute_url(), {"q": "st"}).text
+    # "st" is in "Austin" and "Stamford", and is how "St. Louis" is written.
+    assert shown_names(html) == [
+        "Mayor Caroline Simmons, Stamford, CT",
+        "Mayor Lyda Krewson, St. Louis, MO",
+        "Mayor Kirk Watson, Austin, TX",
+    ]
+    html = client.get(listed.get_absolute_url(), {"q": "st louis"}).text
+    assert shown_names(html) == ["Mayor Lyda Krewson, St. Louis, MO"]
+
+
+@pytest.mark.django_db
 def test_state_and_search_combine(client, listed):
     html = client.get(listed.get_absolute_url(), {"state": "tx", "q": "a"}).text
     assert len(shown_names(html)) == 3

@@ -20,26 +20,30 @@
   // The same folding as signon.normalize.fold on the server: case, accents and
   // punctuation do not matter, "St." is "Saint".
   var ABBREVIATIONS = { st: "saint", ste: "sainte", ft: "fort", mt: "mount" };
-  function fold(text) {
+  function fold(text, keepAbbreviations) {
     var plain = text.toLowerCase().replace(/ß/g, "ss").normalize("NFKD")
       .replace(/\p{M}/gu, "")
       .replace(/['’‘`]/g, "")
       .replace(/[^\p{L}\p{N}_]+/gu, " ");
     return plain.split(" ").filter(Boolean).map(function (word) {
-      return ABBREVIATIONS[word] || word;
+      return keepAbbreviations ? word : (ABBREVIATIONS[word] || word);
     }).join(" ");
   }
 
   function apply() {
     var state = stateSelect.value;
-    var words = fold(queryInput.value).split(" ").filter(Boolean);
+    // "St" finds "St. Louis" (folded to "saint louis") and, half typed, "Stamford".
+    var expanded = fold(queryInput.value, false).split(" ").filter(Boolean);
+    var typed = fold(queryInput.value, true).split(" ").filter(Boolean);
     var shown = 0;
     sections.forEach(function (section) {
       var inState = !state || section.getAttribute("data-state") === state;
       var count = 0;
       section.querySelectorAll("li[data-search]").forEach(function (item) {
         var text = item.getAttribute("data-search");
-        var match = inState && words.every(function (word) { return text.indexOf(word) !== -1; });
+        var match = inState && expanded.every(function (word, i) {
+          return text.indexOf(word) !== -1 || text.indexOf(typed[i]) !== -1;
+        });
         item.hidden = !match;
         if (match) { count += 1; }
       });

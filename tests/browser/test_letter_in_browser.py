@@ -52,6 +52,14 @@ def test_it_filters_as_you_type_and_announces_the_count(page: Page, site, listed
     # The address follows, so the filtered list can be linked to.
     assert page.url.endswith("?q=mayague")
 
+    # As on the server: "st" is in "Austin" and is how "St. Louis" is written.
+    page.get_by_label("Search by mayor or city").fill("st")
+    expect(status).to_have_text("Showing 2 of 5 matching “st”.")
+    assert visible_names(page) == [
+        "Mayor Lyda Krewson, St. Louis, MO",
+        "Mayor Kirk Watson, Austin, TX",
+    ]
+
     page.get_by_label("Search by mayor or city").fill("")
     page.get_by_label("State").select_option("TX")
     expect(status).to_have_text("Showing 3 of 5 from Texas.")
