@@ -146,3 +146,13 @@ def test_the_print_view_prints_to_pdf_with_every_signatory(page: Page, site, let
     assert missing == []
     assert "Sign on" not in text
     assert "Skip to main content" not in text
+
+
+def test_printing_the_letter_page_itself_leaves_out_the_site_around_it(page: Page, site, listed):
+    page.goto(site + listed.get_absolute_url())
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("Mayor Kirk Watson, Austin, TX")).to_be_visible()
+    for hidden in ("banner", "contentinfo", "search"):
+        expect(page.get_by_role(hidden)).to_be_hidden()
+    expect(page.get_by_role("link", name="Sign on for your city", exact=True)).to_be_hidden()
