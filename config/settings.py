@@ -253,6 +253,10 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="U.S. Conference of Mayors <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Conference staff told of each new submission (comma-separated; empty: nobody).
+SIGNON_STAFF_EMAILS = env.list("SIGNON_STAFF_EMAILS", default=[])
+# The site's public address, for links in e-mail (never taken from a request's Host).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Shown to a submitter who needs a person, e.g. when their city is already on a
 # letter. A letter's own "Questions?" contact takes precedence when it has one.

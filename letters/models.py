@@ -1,15 +1,27 @@
-from django.db import models
+import hashlib
+
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .rendering import render_markdown
 
+# The fields whose words make up what a mayor signs.
+TEXT_FIELDS = {"salutation", "body", "closing"}
+
 
 class LetterQuerySet(models.QuerySet):
     def public(self):
-        """Letters the public may read: open or closed, never drafts."""
+        """Letters the public may read: every one that has left draft."""
         return self.exclude(status=Letter.Status.DRAFT)
+
+    def visible_to(self, user):
+        """Staff may preview drafts at their public address; nobody else sees them."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
 
 
 class Letter(models.Model):
@@ -17,6 +29,7 @@ class Letter(models.Model):
         DRAFT = "draft", "Draft"
         OPEN = "open", "Open for signatures"
         CLOSED = "closed", "Closed"
+        DELIVERED = "delivered", "Delivered"
 
     slug = models.SlugField(max_length=80, unique=True, help_text="Part of the letter's address.")
     title = models.CharField(max_length=200)
@@ -36,7 +49,16 @@ class Letter(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     deadline = models.DateTimeField(
-        null=True, blank=True, help_text="After this moment the form no longer accepts signatures."
+        null=True,
+        blank=True,
+        help_text="The letter closes by itself at this moment (Eastern time).",
+    )
+    list_published_at = models.DateTimeField(
+        "publish the list from",
+        null=True,
+        blank=True,
+        help_text="Embargo: until this moment the public sees neither the signatories nor "
+        "their number. Leave empty to show the list at once.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,12 +69,20 @@ class Letter(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "open", "closed"]), name="letter_status_valid"
+                condition=Q(status__in=["draft", "open", "closed", "delivered"]),
+                name="letter_status_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, version_author=None, **kwargs):
+        """Save, and keep the text's versions in step (see record_text_version)."""
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & TEXT_FIELDS:
+            record_text_version(self, version_author)
 
     def get_absolute_url(self) -> str:
         return reverse("signon:letter", kwargs={"slug": self.slug})
@@ -64,8 +94,137 @@ class Letter(models.Model):
             return False
         return self.deadline is None or timezone.now() < self.deadline
 
+    @property
+    def public_status(self) -> str:
+        """The status as the public sees it: an open letter past its deadline is closed.
+
+        Computed on every read, so the letter closes at the very moment of its
+        deadline, with no scheduled job to run.
+        """
+        if self.status == self.Status.OPEN and not self.is_accepting_signatures:
+            return self.Status.CLOSED
+        return self.status
+
+    def get_public_status_display(self) -> str:
+        return self.Status(self.public_status).label
+
+    @property
+    def is_list_published(self) -> bool:
+        """False while the list is under embargo."""
+        return self.list_published_at is None or self.list_published_at <= timezone.now()
+
+    @property
+    def current_version(self) -> "LetterVersion":
+        return self.versions.order_by("-number").first()
+
     def body_html(self):
         return render_markdown(self.body)
 
     def closing_html(self):
         return render_markdown(self.closing)
+
+
+def text_sha256(salutation: str, body: str, closing: str) -> str:
+    """The fingerprint of a letter's text, as signed."""
+    text = "\n\n".join([salutation.strip(), body.strip(), closing.strip()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LetterVersion(models.Model):
+    """The letter's text as it stood: every signature points at the one it signed.
+
+    A version is never edited once the letter is public; changing the text of a
+    public letter adds a new version.
+    """
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    salutation = models.CharField(max_length=300)
+    body = models.TextField()
+    closing = models.TextField(blank=True)
+    sha256 = models.CharField("SHA-256 of the text", max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["letter", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "number"], name="letter_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} ({self.sha256[:12]})"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join([self.salutation, self.body, self.closing]).strip()
+
+
+def record_text_version(letter: Letter, user=None) -> LetterVersion:
+    """Make the letter's current text its latest version, and return that version.
+
+    Nothing changes when the text is the same. While the letter is a draft its
+    one version is rewritten in place (nobody can have signed it); once it is
+    public, a change adds version n + 1 and leaves the old ones as they were.
+    """
+    digest = text_sha256(letter.salutation, letter.body, letter.closing)
+    with transaction.atomic():
+        # Lock the letter row so two staff saving at once cannot both add "v2".
+        Letter.objects.select_for_update().filter(pk=letter.pk).first()
+        latest = letter.versions.order_by("-number").first()
+        if latest and latest.sha256 == digest:
+            return latest
+        fields = {
+            "salutation": letter.salutation,
+            "body": letter.body,
+            "closing": letter.closing,
+            "sha256": digest,
+            "created_at": timezone.now(),
+            "created_by": user,
+        }
+        if latest and letter.status == Letter.Status.DRAFT:
+            for name, value in fields.items():
+                setattr(latest, name, value)
+            latest.save()
+            return latest
+        number = latest.number + 1 if latest else 1
+        return LetterVersion.objects.create(letter=letter, number=number, **fields)
+
+
+class Delivery(models.Model):
+    """When, to whom and how a letter went to Congress, with the list as delivered.
+
+    The list is a snapshot taken at delivery: later approvals, withdrawals or
+    edits of signatures never change what this record says was delivered.
+    """
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="delivery")
+    delivered_on = models.DateField()
+    delivered_to = models.CharField(
+        max_length=300, help_text="e.g. Members of the U.S. House of Representatives and Senate"
+    )
+    method = models.CharField(
+        "how", max_length=200, help_text="e.g. hand-delivered to each office; e-mail"
+    )
+    note = models.TextField(blank=True)
+    version = models.ForeignKey(
+        LetterVersion, on_delete=models.PROTECT, related_name="+", help_text="The text delivered."
+    )
+    # [{"mayor_first_name", "mayor_last_name", "city", "state", "approved_at"}, …]
+    # in state and city order: public fields only.
+    signatories = models.JSONField(default=list, editable=False)
+    signatory_count = models.PositiveIntegerField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.letter} delivered {self.delivered_on:%B %-d, %Y}"

@@ -1,83 +1,611 @@
-from django.contrib import admin, messages
-from django.db import transaction
+"""The staff review desk: verify, decide, notify, export.
 
-from .models import InvalidTransition, Signature
+Every decision goes through ``Signature.decide()``, which also writes the admin
+history. Reject and withdraw ask for a reason on a small confirmation page, from
+the changelist (bulk) and from a signature's own page alike.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from letters.models import Letter
+
+from . import emails
+from .export import csv_response
+from .models import TRANSITIONS, InvalidTransition, OfficialDomain, Signature
+
+CHANGELIST = "admin:signon_signature_changelist"
+
+
+def changelist_url(**params) -> str:
+    return f"{reverse(CHANGELIST)}?{urlencode(params)}"
+
+
+def change_url(signature: Signature) -> str:
+    return reverse("admin:signon_signature_change", args=[signature.pk])
+
+
+# ---------------------------------------------------------------- filters
+
+
+class EmailConfirmedFilter(admin.SimpleListFilter):
+    title = "e-mail confirmed"
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Confirmed"), ("no", "Not confirmed")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(email_confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
+class OfficialDomainFilter(admin.SimpleListFilter):
+    title = "official domain"
+    parameter_name = "official"
+
+    def lookups(self, request, model_admin):
+        return [("yes", ".gov or the city's domain"), ("no", "Other domain")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(official_domain=self.value() == "yes")
+        return queryset
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = "conflicts"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("office", "City submitted more than once"),
+            ("contact", "Contact also sent other cities"),
+            ("none", "No conflict"),
+        ]
+
+    def queryset(self, request, queryset):
+        # EXISTS, not the counts: PostgreSQL runs it as one semi-join over the
+        # table instead of a count per row.
+        match self.value():
+            case "office":
+                return queryset.with_office_conflict()
+            case "contact":
+                return queryset.with_contact_conflict()
+            case "none":
+                return queryset.with_office_conflict(False).with_contact_conflict(False)
+        return queryset
+
+
+class MailFailedFilter(admin.SimpleListFilter):
+    title = "e-mail delivery"
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Failed, to retry")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(mail_failed_at__isnull=False)
+        return queryset
+
+
+class _RelatedToFilter(admin.SimpleListFilter):
+    """Signatures related to one signature, reached from its conflict links.
+
+    Shown in the sidebar only while in use; linking by row id keeps the
+    contact's address out of the URL.
+    """
+
+    label = ""
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if value and value.isdigit():
+            return [(value, f"{self.label} #{value}")]
+        return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        anchor = Signature.objects.filter(pk=value if value.isdigit() else None).first()
+        if anchor is None:
+            return queryset.none()
+        return self.related(queryset, anchor).exclude(pk=anchor.pk)
+
+
+class SameOfficeAsFilter(_RelatedToFilter):
+    title = "same city as"
+    parameter_name = "same_office_as"
+    label = "Same city and letter as"
+
+    def related(self, queryset, anchor: Signature):
+        return queryset.filter(letter_id=anchor.letter_id, office_key=anchor.office_key)
+
+
+class SameContactAsFilter(_RelatedToFilter):
+    title = "same contact as"
+    parameter_name = "same_contact_as"
+    label = "Other cities from the contact of"
+
+    def related(self, queryset, anchor: Signature):
+        return (
+            queryset.alias(email_lower=Lower("contact_email"))
+            .filter(email_lower=Lower(Value(anchor.contact_email)))
+            .exclude(office_key=anchor.office_key)
+        )
+
+
+# ---------------------------------------------------------------- forms
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        help_text="Recorded in each signature's history. Staff only.",
+        error_messages={
+            "required": "Say why: the reason goes into each signature's history.",
+            "max_length": "Keep the reason under %(limit_value)d characters.",
+        },
+    )
+
+    def __init__(self, *args, reason_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            self.fields["reason"].label = "Note (optional)"
+
+
+# ---------------------------------------------------------------- signatures
+
+CONTACT_FIELDS = [
+    "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
+    "contact_phone_extension",
+]  # fmt: skip
+VERIFICATION_FIELDS = [
+    "email_confirmation", "official_domain_detail", "conflict_detail", "review_note",
+]  # fmt: skip
+DECISION_FIELDS = [
+    "status_display", "decision", "decision_reason", "reviewed_by", "reviewed_at", "approved_at",
+]  # fmt: skip
 
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = [
-        "mayor_display", "city", "state", "letter", "status", "contact_email", "created_at",
-        "reviewed_by", "reviewed_at",
+        "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
+        "conflicts", "contact_display", "submitted",
     ]  # fmt: skip
-    list_filter = ["status", "letter", "state"]
+    list_display_links = ["mayor_display"]
+    list_filter = [
+        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
+        "letter_version", MailFailedFilter, "state", SameOfficeAsFilter, SameContactAsFilter,
+    ]  # fmt: skip
     search_fields = [
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
         "contact_first_name", "contact_last_name",
     ]  # fmt: skip
-    list_select_related = ["letter", "reviewed_by"]
-    date_hierarchy = "created_at"
+    list_select_related = ["letter"]
+    list_per_page = 50
+    # A full COUNT(*) of the table on every page costs time at 20,000 rows and
+    # tells a reviewer nothing the filtered count does not.
+    show_full_result_count = False
     readonly_fields = [
-        "office_key", "status", "reviewed_by", "reviewed_at", "approved_at", "created_at",
-        "updated_at",
+        "office_key", "status_display", "decision", "decision_reason", "reviewed_by",
+        "reviewed_at", "approved_at", "email_confirmation", "official_domain_detail",
+        "conflict_detail", "mail_status", "letter_version", "created_at", "updated_at",
     ]  # fmt: skip
     fieldsets = [
         ("Mayor", {"fields": ["letter", "mayor_first_name", "mayor_last_name", "city", "state"]}),
-        (
-            "Contact (private)",
-            {
-                "fields": [
-                    "contact_first_name",
-                    "contact_last_name",
-                    "contact_email",
-                    "contact_phone",
-                    "contact_phone_extension",
-                ]
-            },
-        ),
-        (
-            "Review",
-            {
-                "fields": [
-                    "status",
-                    "review_note",
-                    "reviewed_by",
-                    "reviewed_at",
-                    "approved_at",
-                    "office_key",
-                ]
-            },
-        ),
-        ("Record", {"fields": ["created_at", "updated_at"]}),
+        ("Contact (private)", {"fields": CONTACT_FIELDS}),
+        ("Verification", {"fields": VERIFICATION_FIELDS}),
+        ("Decision", {"fields": DECISION_FIELDS}),
+        ("E-mail", {"fields": ["mail_status"]}),
+        ("Record", {"fields": ["letter_version", "office_key", "created_at", "updated_at"]}),
     ]
-    actions = ["approve_selected", "reject_selected"]
+    actions = [
+        "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
+        "retry_mail", "export_csv",
+    ]  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_signals()
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # The queue needs the page's full width for its signals; the app list is
+        # one click away in the breadcrumbs.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
+
+    def get_list_display(self, request: HttpRequest):
+        # Which letter matters only once there is more than one.
+        if Letter.objects.count() > 1:
+            return [*self.list_display, "letter"]
+        return self.list_display
+
+    class Media:
+        css = {"all": ["signon/admin.css"]}
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signon.review_signature")
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/<str:status>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="signon_signature_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    # ------------------------------------------------------------ columns
 
     @admin.display(description="Mayor", ordering="mayor_last_name")
     def mayor_display(self, obj: Signature) -> str:
         return obj.mayor_name
 
-    def _decide_selected(self, request, queryset, status: str, verb: str) -> None:
+    @admin.display(description="City", ordering="office_key")
+    def place(self, obj: Signature) -> str:
+        return f"{obj.city}, {obj.state}"
+
+    @admin.display(description="Contact", ordering="contact_email")
+    def contact_display(self, obj: Signature) -> SafeString:
+        return format_html(
+            '{}<br><span class="signon-email">{}</span>', obj.contact_name, obj.contact_email
+        )
+
+    @admin.display(description="Submitted", ordering="created_at")
+    def submitted(self, obj: Signature) -> str:
+        return timezone.localtime(obj.created_at).strftime("%b %-d, %-I:%M %p")
+
+    @admin.display(description="Status", ordering="status")
+    def status_display(self, obj: Signature) -> SafeString:
+        return format_html(
+            '<span class="signon-status signon-status--{}">{}</span>',
+            obj.status,
+            obj.get_status_display(),
+        )
+
+    @admin.display(description="Confirmed", boolean=True, ordering="email_confirmed_at")
+    def email_confirmed(self, obj: Signature) -> bool:
+        return obj.email_confirmed_at is not None
+
+    @admin.display(description="Official", boolean=True, ordering="official_domain")
+    def official_domain_display(self, obj: Signature) -> bool:
+        return obj.official_domain
+
+    @admin.display(description="Conflicts", ordering="same_office_count")
+    def conflicts(self, obj: Signature) -> SafeString | str:
+        links = []
+        if obj.same_office_count:
+            links.append(
+                (changelist_url(same_office_as=obj.pk), f"{obj.same_office_count} same city")
+            )
+        if obj.other_cities_count:
+            noun = "city" if obj.other_cities_count == 1 else "cities"
+            links.append(
+                (changelist_url(same_contact_as=obj.pk),
+                 f"{obj.other_cities_count} other {noun} by contact")
+            )  # fmt: skip
+        if not links:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a class="signon-conflict" href="{}">{}</a>',
+            links,
+        )
+
+    # ------------------------------------------------------------ change page
+
+    @admin.display(description="E-mail confirmed")
+    def email_confirmation(self, obj: Signature) -> str:
+        if obj.email_confirmed_at:
+            return f"Yes, on {_when(obj.email_confirmed_at)}"
+        if obj.receipt_sent_at:
+            return f"Not yet: the link was mailed {_when(obj.receipt_sent_at)}"
+        return "Not yet: no link has been mailed"
+
+    @admin.display(description="Official domain")
+    def official_domain_detail(self, obj: Signature) -> SafeString | str:
+        domain = obj.contact_email.rpartition("@")[2].lower()
+        if not obj.pk:
+            return "—"
+        if domain.endswith(".gov"):
+            return f"Yes: {domain} is a .gov domain"
+        if obj.official_domain:
+            return f"Yes: staff recorded {domain} as {obj.city}, {obj.state}'s domain"
+        add = reverse("admin:signon_officialdomain_add")
+        return format_html(
+            'No: {} is not .gov nor recorded for {}, {}. <a href="{}">Record it as the city\'s '
+            "domain</a> once verified.",
+            domain,
+            obj.city,
+            obj.state,
+            f"{add}?{urlencode({'domain': domain, 'city': obj.city, 'state': obj.state})}",
+        )
+
+    @admin.display(description="Conflicts")
+    def conflict_detail(self, obj: Signature) -> SafeString | str:
+        if not obj.pk:
+            return "—"
+        same_office = (
+            Signature.objects.filter(letter_id=obj.letter_id, office_key=obj.office_key)
+            .exclude(pk=obj.pk)
+            .order_by("created_at")
+        )
+        other_cities = (
+            Signature.objects.alias(email_lower=Lower("contact_email"))
+            .filter(email_lower=Lower(Value(obj.contact_email)))
+            .exclude(office_key=obj.office_key)
+            .select_related("letter")
+            .order_by("created_at")
+        )
+        parts = []
+        if same_office:
+            parts.append(
+                format_html(
+                    '<p>The same city on this letter:</p><ul class="signon-list">{}</ul>',
+                    _signature_items(same_office, show_letter=False),
+                )
+            )
+        if other_cities:
+            parts.append(
+                format_html(
+                    "<p>Other cities from the same contact e-mail:</p>"
+                    '<ul class="signon-list">{}</ul>',
+                    _signature_items(other_cities, show_letter=True),
+                )
+            )
+        if not parts:
+            return "None: no other submission for this city, no other city from this contact"
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.display(description="Decide")
+    def decision(self, obj: Signature) -> SafeString | str:
+        if not obj.pk:
+            return "—"
+        choices = [
+            (reverse("admin:signon_signature_decide", args=[obj.pk, status]), verb)
+            for status, verb in DECISION_VERBS.items()
+            if obj.can_become(status)
+        ]
+        if not choices:
+            return f"No further decision: a {obj.get_status_display().lower()} signature is final."
+        return format_html_join(" ", '<a class="button signon-decide" href="{}">{}</a>', choices)
+
+    @admin.display(description="Mail")
+    def mail_status(self, obj: Signature) -> SafeString | str:
+        rows = [
+            ("Receipt to the contact", obj.receipt_sent_at),
+            ("Notification to staff", obj.staff_notified_at),
+            ("Approval notice to the contact", obj.approval_notice_sent_at),
+        ]
+        items = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            ((label, f"sent {_when(when)}" if when else "not sent") for label, when in rows),
+        )
+        if obj.mail_failed_at:
+            return format_html(
+                '<ul class="signon-list">{}</ul><p class="errornote">Failed {} ({}). Use the '
+                "“Retry failed e-mail” action, or <code>manage.py retry_signon_mail</code>.</p>",
+                items,
+                _when(obj.mail_failed_at),
+                obj.mail_error,
+            )
+        return format_html('<ul class="signon-list">{}</ul>', items)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Signature | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.has_review_permission(request):
+            return fieldsets
+        # No decision buttons for a new signature or for staff who may not decide.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "decision"]})
+            for name, options in fieldsets
+        ]
+
+    # ------------------------------------------------------------ decisions
+
+    def _apply(self, request: HttpRequest, pks: list, status: str, reason: str) -> int:
+        """Take one decision on many signatures; report what was done and skipped."""
         done, skipped = 0, 0
         with transaction.atomic():
-            for signature in queryset.select_related(None).select_for_update():
+            for signature in Signature.objects.filter(pk__in=pks).select_for_update():
                 try:
-                    signature.decide(status, request.user)
+                    signature.decide(status, request.user, reason)
                 except InvalidTransition:
                     skipped += 1
                 else:
                     done += 1
-        self.message_user(request, f"{done} signature(s) {verb}.", messages.SUCCESS)
+        verb = DECISION_DONE[status]
+        if done:
+            self.message_user(request, f"{done} signature(s) {verb}.", messages.SUCCESS)
+        if skipped:
+            # The statuses' own short names ("pending", "approved") read best here.
+            sources = " or ".join(
+                s.value for s, targets in TRANSITIONS.items() if status in targets
+            )
+            self.message_user(
+                request,
+                f"{skipped} signature(s) skipped: only {sources} signatures can be {verb}.",
+                messages.WARNING,
+            )
+        return done
+
+    def _decide_with_reason(self, request: HttpRequest, queryset: QuerySet, status: str):
+        """The bulk path for decisions that need a reason: a small confirmation page."""
+        if "apply" in request.POST:
+            form = DecisionForm(request.POST, reason_required=True)
+            if form.is_valid():
+                pks = list(queryset.values_list("pk", flat=True))
+                self._apply(request, pks, status, form.cleaned_data["reason"])
+                return None
+        else:
+            form = DecisionForm(reason_required=True)
+        return self._decision_page(request, queryset, status, form, bulk=True)
+
+    def _decision_page(self, request, signatures, status, form, bulk: bool) -> TemplateResponse:
+        count = len(signatures) if isinstance(signatures, list) else signatures.count()
+        select_across = bulk and request.POST.get("select_across") == "1"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{DECISION_VERBS[status]}: {count} signature(s)",
+            "opts": self.model._meta,
+            # "Select all N" can mean thousands: name the first ones, carry the rest
+            # as the changelist's own filters (the form posts back to its URL).
+            "signatures": list(signatures[:SHOWN_ON_DECISION_PAGE]),
+            "count": count,
+            "more": max(count - SHOWN_ON_DECISION_PAGE, 0),
+            "select_across": select_across,
+            "selected": [] if select_across else [s.pk for s in signatures],
+            "form": form,
+            "status": status,
+            "verb": DECISION_VERBS[status],
+            "bulk": bulk,
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/signon/signature/decide.html", context)
+
+    def decide_view(self, request: HttpRequest, object_id: str, status: str) -> HttpResponse:
+        """One signature's decision, from its change page."""
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        if status not in DECISION_VERBS:
+            raise Http404("No such decision.")
+        signature = get_object_or_404(Signature, pk=object_id if object_id.isdigit() else None)
+        needs_reason = status in Signature.REASON_REQUIRED
+        if request.method == "POST":
+            form = DecisionForm(request.POST, reason_required=needs_reason)
+            if form.is_valid():
+                self._apply(request, [signature.pk], status, form.cleaned_data["reason"])
+                return HttpResponseRedirect(change_url(signature))
+        else:
+            form = DecisionForm(reason_required=needs_reason)
+        return self._decision_page(request, [signature], status, form, bulk=False)
+
+    @admin.action(description="Approve selected signatures", permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._apply(
+            request, list(queryset.values_list("pk", flat=True)), Signature.Status.APPROVED, ""
+        )
+
+    @admin.action(description="Reject selected signatures…", permissions=["review"])
+    def reject_selected(self, request, queryset):
+        return self._decide_with_reason(request, queryset, Signature.Status.REJECTED)
+
+    @admin.action(description="Mark selected signatures withdrawn…", permissions=["review"])
+    def withdraw_selected(self, request, queryset):
+        return self._decide_with_reason(request, queryset, Signature.Status.WITHDRAWN)
+
+    # ------------------------------------------------------------ mail and export
+
+    @admin.action(description="Resend the confirmation e-mail", permissions=["change"])
+    def resend_confirmation(self, request, queryset):
+        waiting = queryset.filter(
+            status=Signature.Status.PENDING, email_confirmed_at__isnull=True
+        ).select_related("letter")
+        sent, failed = 0, 0
+        for signature in waiting:
+            if emails.resend_receipt(signature):
+                sent += 1
+            else:
+                failed += 1
+        skipped = queryset.count() - sent - failed
+        self.message_user(request, f"{sent} confirmation e-mail(s) sent.", messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} signature(s) skipped: only pending signatures can be {verb}.",
+                f"{skipped} skipped: only pending, unconfirmed signatures get a new link.",
                 messages.WARNING,
             )
+        if failed:
+            self.message_user(
+                request, f"{failed} could not be sent: recorded for retry.", messages.ERROR
+            )
 
-    @admin.action(description="Approve selected signatures")
-    def approve_selected(self, request, queryset):
-        self._decide_selected(request, queryset, Signature.Status.APPROVED, "approved")
+    @admin.action(description="Retry failed e-mail", permissions=["change"])
+    def retry_mail(self, request, queryset):
+        failed_before = queryset.filter(mail_failed_at__isnull=False).select_related("letter")
+        sent, failed = 0, 0
+        for signature in failed_before:
+            if emails.send_due_mail(signature):
+                sent += 1
+            else:
+                failed += 1
+        self.message_user(request, f"{sent} signature(s) mailed.", messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request, f"{failed} failed again: see their “Mail” field.", messages.ERROR
+            )
 
-    @admin.action(description="Reject selected signatures")
-    def reject_selected(self, request, queryset):
-        self._decide_selected(request, queryset, Signature.Status.REJECTED, "rejected")
+    @admin.action(description="Export selected as CSV (with contact details)")
+    def export_csv(self, request, queryset):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        rows = queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
+        return csv_response(rows, f"signatures-{stamp}.csv")
+
+
+SHOWN_ON_DECISION_PAGE = 50
+
+DECISION_VERBS = {
+    Signature.Status.APPROVED: "Approve",
+    Signature.Status.REJECTED: "Reject",
+    Signature.Status.WITHDRAWN: "Mark withdrawn",
+}
+DECISION_DONE = {
+    Signature.Status.APPROVED: "approved",
+    Signature.Status.REJECTED: "rejected",
+    Signature.Status.WITHDRAWN: "marked withdrawn",
+}
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%b %-d, %Y, %-I:%M %p")
+
+
+def _signature_items(signatures, show_letter: bool) -> SafeString:
+    return format_html_join(
+        "",
+        '<li><a href="{}">#{} Mayor {}, {}, {}</a>: {}, submitted {}{}</li>',
+        (
+            (change_url(s), s.pk, s.mayor_name, s.city, s.state, s.get_status_display(),
+             _when(s.created_at), f" (letter: {s.letter.title})" if show_letter else "")
+            for s in signatures
+        ),
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- official domains
+
+
+@admin.register(OfficialDomain)
+class OfficialDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "city", "state", "note", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["domain", "city"]
+    readonly_fields = ["created_at"]
+
+
+# The letter admin, extended with what needs signatures.
+from . import admin_letters  # noqa: E402, F401

@@ -192,4 +192,5 @@ class SignatureForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Signature:
         self.instance.letter = self.letter
+        self.instance.letter_version = self.letter.current_version
         return super().save(commit=commit)

@@ -1,9 +1,13 @@
+import uuid
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower, StrIndex, Substr
 from django.utils import timezone
 
-from letters.models import Letter
+from letters.models import Letter, LetterVersion
 
 from . import normalize
 from .states import State
@@ -11,6 +15,41 @@ from .states import State
 
 class InvalidTransition(ValueError):
     pass
+
+
+class ReasonRequired(InvalidTransition):
+    pass
+
+
+def email_domain(field: str = "contact_email"):
+    """The part of an e-mail address after the "@", lower-cased, as an SQL expression."""
+    return Lower(Substr(field, StrIndex(field, Value("@")) + 1))
+
+
+class SubqueryCount(Subquery):
+    """The number of rows a correlated subquery returns."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = models.IntegerField()
+
+
+def same_office():
+    """Other submissions for the outer signature's office on its letter, any status."""
+    return (
+        Signature.objects.filter(letter=OuterRef("letter"), office_key=OuterRef("office_key"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+    )
+
+
+def same_contact():
+    """Submissions for other offices from the outer signature's contact e-mail, any letter."""
+    return (
+        Signature.objects.alias(email_lower=Lower("contact_email"))
+        .filter(email_lower=Lower(OuterRef("contact_email")))
+        .exclude(office_key=OuterRef("office_key"))
+        .order_by()
+    )
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -28,6 +67,38 @@ class SignatureQuerySet(models.QuerySet):
         """Signatures that hold their office's place on a letter."""
         return self.filter(status__in=Signature.LIVE_STATUSES)
 
+    def with_office_conflict(self, present: bool = True):
+        """Signatures whose office has another submission on the same letter (or none)."""
+        return self.filter(Exists(same_office()) if present else ~Exists(same_office()))
+
+    def with_contact_conflict(self, present: bool = True):
+        """Signatures whose contact e-mail also sent other cities (or did not)."""
+        return self.filter(Exists(same_contact()) if present else ~Exists(same_contact()))
+
+    def with_signals(self):
+        """Annotate what helps staff verify a submission, in the same query as the rows.
+
+        - ``official_domain``: the contact's e-mail is on a .gov domain or on a
+          domain staff recorded for that city;
+        - ``same_office_count``: other submissions (any status) for the same
+          office on the same letter;
+        - ``other_cities_count``: other offices (any letter) submitted from the
+          same contact e-mail.
+        Each is a correlated subquery served by an index, so a changelist page
+        costs the same number of queries whatever its length.
+        """
+        recorded = OfficialDomain.objects.filter(
+            office_key=OuterRef("office_key"), domain=OuterRef("email_domain")
+        )
+        return self.alias(email_domain=email_domain()).annotate(
+            official_domain=models.ExpressionWrapper(
+                Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
+                output_field=models.BooleanField(),
+            ),
+            same_office_count=SubqueryCount(same_office().values("pk")),
+            other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
+        )
+
 
 class Signature(models.Model):
     class Status(models.TextChoices):
@@ -39,8 +110,19 @@ class Signature(models.Model):
     # A pending or approved signature holds its city's place on the letter;
     # a rejected or withdrawn one does not block a new submission.
     LIVE_STATUSES = (Status.PENDING, Status.APPROVED)
+    # Decisions that must say why: the history shows the reason next to them.
+    REASON_REQUIRED = (Status.REJECTED, Status.WITHDRAWN)
 
     letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="signatures")
+    # The exact text this office signed (number and SHA-256), kept through later edits.
+    letter_version = models.ForeignKey(
+        LetterVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="text version signed",
+    )
 
     mayor_first_name = models.CharField("mayor’s first name", max_length=100)
     mayor_last_name = models.CharField("mayor’s last name", max_length=100)
@@ -70,8 +152,30 @@ class Signature(models.Model):
         editable=False,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_note = models.TextField(blank=True, help_text="Staff only.")
+    review_note = models.TextField(
+        "how verified",
+        blank=True,
+        help_text="Staff only, e.g. “called city hall 3/2, spoke to the chief of staff”.",
+    )
+    decision_reason = models.TextField(
+        blank=True, editable=False, help_text="Why it was rejected or withdrawn. Staff only."
+    )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The e-mail confirmation link names the signature by this random id, never
+    # by its row number or address, so a link reveals nothing and cannot be guessed.
+    confirmation_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email_confirmed_at = models.DateTimeField(
+        "e-mail confirmed at", null=True, blank=True, editable=False
+    )
+
+    # What the app has mailed about this signature. A failure is recorded here
+    # (never the address) and retried from admin or `manage.py retry_signon_mail`.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approval_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_error = models.CharField(max_length=200, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -80,6 +184,7 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("review_signature", "Can approve or reject signatures")]
         constraints = [
             # One live signature per city per letter, even when two requests race.
             models.UniqueConstraint(
@@ -99,8 +204,21 @@ class Signature(models.Model):
                 condition=Q(status="approved"),
                 name="signature_public_list",
             ),
+            # The changelist's default order, newest first (the admin adds -id as a
+            # tie-break): pages are read off the index instead of sorting every row.
+            models.Index(fields=["-created_at", "-id"], name="signature_newest"),
             # The review queue: newest first within a status.
-            models.Index(fields=["status", "-created_at"], name="signature_queue"),
+            models.Index(fields=["status", "-created_at", "-id"], name="signature_queue"),
+            # The "same office" signal: every submission, any status, for an office.
+            models.Index(fields=["office_key", "letter"], name="signature_office"),
+            # The "same contact, other cities" signal and the search by address.
+            models.Index(Lower("contact_email"), name="signature_contact_email"),
+            # The "mail failed" filter and `retry_signon_mail`: a handful of rows.
+            models.Index(
+                fields=["mail_failed_at"],
+                condition=Q(mail_failed_at__isnull=False),
+                name="signature_mail_failed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,28 +249,93 @@ class Signature(models.Model):
     def approve(self, user) -> None:
         self.decide(self.Status.APPROVED, user)
 
-    def reject(self, user, note: str = "") -> None:
-        self.decide(self.Status.REJECTED, user, note)
+    def reject(self, user, reason: str) -> None:
+        self.decide(self.Status.REJECTED, user, reason)
 
-    def decide(self, status: str, user, note: str = "") -> None:
-        """Move to ``status`` on ``user``'s decision, or raise InvalidTransition."""
+    def withdraw(self, user, reason: str) -> None:
+        self.decide(self.Status.WITHDRAWN, user, reason)
+
+    def decide(self, status: str, user, reason: str = "") -> None:
+        """Move to ``status`` on ``user``'s decision, or raise InvalidTransition.
+
+        The one place a signature changes status: it records the decision on the
+        row and in the admin history (who, when, from → to, why), and once the
+        transaction commits, tells the contact when their mayor is listed.
+        """
         if not self.can_become(status):
             raise InvalidTransition(
                 f"A {self.get_status_display().lower()} signature cannot "
                 f"become {self.Status(status).label.lower()}."
             )
+        reason = reason.strip()
+        if status in self.REASON_REQUIRED and not reason:
+            raise ReasonRequired(f"Say why it is {self.Status(status).label.lower()}.")
+        before = self.get_status_display()
         now = timezone.now()
         self.status = status
         self.reviewed_by = user
         self.reviewed_at = now
+        self.decision_reason = reason
         if status == self.Status.APPROVED:
             self.approved_at = now
-        if note:
-            self.review_note = note
-        self.save(
-            update_fields=["status", "reviewed_by", "reviewed_at", "approved_at", "review_note",
-                           "updated_at"]
-        )  # fmt: skip
+        with transaction.atomic():
+            self.save(
+                update_fields=["status", "reviewed_by", "reviewed_at", "approved_at",
+                               "decision_reason", "updated_at"]
+            )  # fmt: skip
+            message = f"Status: {before} → {self.get_status_display()}."
+            if reason:
+                message += f" Reason: {reason}"
+            LogEntry.objects.log_actions(
+                user_id=user.pk,
+                queryset=[self],
+                action_flag=CHANGE,
+                change_message=message,
+                single_object=True,
+            )
+        if status == self.Status.APPROVED:
+            # Imported here: the mail module reads signatures, and models come first.
+            from .emails import send_due_mail
+
+            transaction.on_commit(lambda: send_due_mail(self))
+
+    @property
+    def approval_notice_due(self) -> bool:
+        return self.status == self.Status.APPROVED and self.approval_notice_sent_at is None
+
+
+class OfficialDomain(models.Model):
+    """An e-mail domain staff have recorded as a city's own (besides any .gov domain)."""
+
+    domain = models.CharField(
+        max_length=253,
+        help_text="The part after the “@”, e.g. ci.springfield.il.us. "
+        "Only this exact domain counts, not its subdomains.",
+    )
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=State)
+    # normalize.office_key(city, state), kept in step by save(): signatures match on it.
+    office_key = models.CharField(max_length=120, editable=False)
+    note = models.CharField(max_length=200, blank=True, help_text="How staff know, e.g. a URL.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["state", "city", "domain"]
+        constraints = [
+            # The signal's lookup: this office, this domain.
+            models.UniqueConstraint(fields=["office_key", "domain"], name="one_domain_per_office"),
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")), name="official_domain_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.city}, {self.state})"
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().removeprefix("@")
+        self.office_key = normalize.office_key(self.city, self.state)
+        super().save(*args, **kwargs)
 
 
 # Which decisions staff may take from each status.

@@ -99,14 +99,20 @@ def clean_text(value: str) -> str:
     return value
 
 
-def fold(value: str) -> str:
-    """Case-, accent-, punctuation- and spacing-insensitive form of a name."""
+def fold(value: str, *, expand_abbreviations: bool = True) -> str:
+    """Case-, accent-, punctuation- and spacing-insensitive form of a name.
+
+    ``expand_abbreviations=False`` keeps "st" as typed: a search needs it while
+    someone is still typing "Stamford".
+    """
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Apostrophes join ("Coeur d'Alene" = "Coeur dAlene"); other punctuation separates.
     letters = re.sub(r"['’‘`ʻʼʽ]", "", letters)
     letters = re.sub(r"[^\w]+", " ", letters)
-    words = [_ABBREVIATIONS.get(word, word) for word in letters.split()]
+    words = letters.split()
+    if expand_abbreviations:
+        words = [_ABBREVIATIONS.get(word, word) for word in words]
     return " ".join(words)
 
 

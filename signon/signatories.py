@@ -1,17 +1,28 @@
-"""The public list of a letter's signatories, grouped by state.
+"""The public list of a letter's signatories: grouped by state, filtered, exported.
 
 Built from plain rows (``values()``), not model instances: the list can hold
-every U.S. city, and the page must stay cheap to render.
+every U.S. city, and the page must stay cheap to render. Every public page and
+download reads its rows through ``public_rows``, which reads through
+``Signature.objects.for_public_display()``; filtering happens on those rows in
+Python, so the page costs the same queries whatever the list's length or filter.
 """
 
 from dataclasses import dataclass, field
 
+from django.http import QueryDict
+from django.utils import timezone
+
 from letters.models import Letter
 
 from .models import Signature
+from .normalize import fold
 from .states import State
 
 PUBLIC_FIELDS = ("mayor_first_name", "mayor_last_name", "city", "state", "approved_at")
+
+# A search longer than any name and city together cannot match; cut there so a
+# pasted essay costs nothing.
+MAX_QUERY_LENGTH = 100
 
 
 @dataclass
@@ -21,14 +32,63 @@ class StateGroup:
     signatories: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ListFilter:
+    """What the visitor asked to see: a state code and a search, both optional."""
+
+    state: str = ""
+    query: str = ""
+
+    @classmethod
+    def from_params(cls, params: QueryDict) -> "ListFilter":
+        """Read ``?state=TX&q=austin``; an unknown state or a blank search means "all"."""
+        state = params.get("state", "").strip().upper()
+        if state not in State.values:
+            state = ""
+        query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
+        return cls(state=state, query=query)
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.state or self.query)
+
+    @property
+    def state_name(self) -> str:
+        return State(self.state).label if self.state else ""
+
+    def matches(self, row: dict) -> bool:
+        if self.state and row["state"] != self.state:
+            return False
+        # Every word typed must appear in the mayor's name or the city, ignoring
+        # case, accents and punctuation: "penasco" finds "Peñasco". "St" finds
+        # "St. Louis" (stored as "saint louis") and also "Stamford", half typed.
+        text = row["search_text"]
+        return all(
+            expanded in text or typed in text
+            for expanded, typed in zip(
+                fold(self.query).split(),
+                fold(self.query, expand_abbreviations=False).split(),
+                strict=True,
+            )
+        )
+
+
 def public_rows(letter: Letter) -> list[dict]:
-    """Approved signatories in state-code, then city order, as dicts of public fields."""
-    return list(
+    """Approved signatories in state-code, then city order, as dicts of public fields.
+
+    Each row also carries ``search_text``: the folded name and city the search
+    (server-side and in the browser) compares against.
+    """
+    rows = list(
         Signature.objects.for_public_display()
         .filter(letter=letter)
         .order_by("office_key", "mayor_last_name", "mayor_first_name")
         .values(*PUBLIC_FIELDS)
     )
+    for row in rows:
+        name_and_city = f"{row['mayor_first_name']} {row['mayor_last_name']} {row['city']}"
+        row["search_text"] = fold(name_and_city)
+    return rows
 
 
 def group_by_state(rows: list[dict]) -> list[StateGroup]:
@@ -40,3 +100,21 @@ def group_by_state(rows: list[dict]) -> list[StateGroup]:
             groups[code] = StateGroup(code=code, name=State(code).label)
         groups[code].signatories.append(row)
     return sorted(groups.values(), key=lambda group: group.name)
+
+
+def export_rows(rows: list[dict]) -> list[dict]:
+    """The public list as the downloads give it: names, place, the date approved."""
+    return [
+        {
+            "mayor_first_name": row["mayor_first_name"],
+            "mayor_last_name": row["mayor_last_name"],
+            "city": row["city"],
+            "state": row["state"],
+            "state_name": State(row["state"]).label,
+            # The day as the conference counts it (its time zone, not UTC).
+            "date_approved": (
+                timezone.localdate(row["approved_at"]).isoformat() if row["approved_at"] else ""
+            ),
+        }
+        for row in rows
+    ]

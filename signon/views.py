@@ -1,18 +1,22 @@
+import csv
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from letters.models import Letter
 
-from . import abuse, normalize
+from . import abuse, emails, normalize
 from .contact import conference_contact
 from .forms import SignatureForm
 from .models import Signature
-from .signatories import group_by_state, public_rows
+from .signatories import ListFilter, StateGroup, export_rows, group_by_state, public_rows
 
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
@@ -30,13 +34,93 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # A pure function of the letter, its approved list and the GET parameters
+    # (no per-visitor content, no CSRF token), so the whole page can be cached.
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    rows = public_rows(letter)
+    wanted = ListFilter.from_params(request.GET)
+    shown = [row for row in rows if wanted.matches(row)]
+    states = group_by_state(rows)
+    return render(
+        request,
+        "signon/letter_detail.html",
+        {
+            "letter": letter,
+            "count": len(rows),
+            "shown_count": len(shown),
+            "filter": wanted,
+            "groups": group_by_state(shown),
+            "state_choices": _state_choices(states, wanted),
+        },
+    )
+
+
+def _state_choices(groups: list[StateGroup], wanted: ListFilter) -> list[tuple[str, str, int]]:
+    """The state picker's options: states with signatories, and the one asked for."""
+    choices = [(group.code, group.name, len(group.signatories)) for group in groups]
+    if wanted.state and wanted.state not in {code for code, _, _ in choices}:
+        choices = sorted([*choices, (wanted.state, wanted.state_name, 0)], key=lambda c: c[1])
+    return choices
+
+
+def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """The letter and every signatory, laid out for paper and PDF delivery."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     rows = public_rows(letter)
     return render(
         request,
-        "signon/letter_detail.html",
+        "signon/letter_print.html",
         {"letter": letter, "count": len(rows), "groups": group_by_state(rows)},
     )
+
+
+def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.csv"'
+    # A byte-order mark, so spreadsheet programs read "Mayagüez" as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_HEADERS.values())
+    for row in _export(letter):
+        writer.writerow(row[key] for key in EXPORT_HEADERS)
+    return response
+
+
+def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    signatories = _export(letter)
+    response = JsonResponse(
+        {
+            "letter": {
+                "title": letter.title,
+                "url": request.build_absolute_uri(letter.get_absolute_url()),
+                "status": letter.status,
+            },
+            "count": len(signatories),
+            "signatories": signatories,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.json"'
+    return response
+
+
+# The download's columns, in order, with their headings.
+EXPORT_HEADERS = {
+    "mayor_first_name": "Mayor First Name",
+    "mayor_last_name": "Mayor Last Name",
+    "city": "City",
+    "state": "State",
+    "state_name": "State Name",
+    "date_approved": "Date Approved",
+}
+
+
+def _export(letter: Letter) -> list[dict]:
+    """The public rows in the page's order: by state name, then city."""
+    groups = group_by_state(public_rows(letter))
+    return export_rows([row for group in groups for row in group.signatories])
 
 
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -56,6 +140,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 with transaction.atomic():
                     signature = form.save()
+                    # Mail goes out once the row is committed; a mail failure is
+                    # recorded on the signature and never undoes it.
+                    transaction.on_commit(partial(emails.send_due_mail, signature))
             except IntegrityError:
                 # Another request took this office between our check and our
                 # insert: answer as the form's own check would have.
@@ -120,6 +207,11 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
             .first()
         )
     return render(request, "signon/thanks.html", {"letter": letter, "signature": signature})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the static file's hashed name is only known once collected.
+    return redirect(static("img/favicon.svg"))
 
 
 @never_cache

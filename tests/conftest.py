@@ -1,6 +1,6 @@
 import pytest
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 
 from letters.models import Letter
 from signon.models import Signature
@@ -12,15 +12,6 @@ SEED_SLUG = "immigration-reform"
 def _suite_runs_on_postgresql(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.vendor == "postgresql", "the suite must run against PostgreSQL"
-    # serialized_rollback restores the seed data from a copy kept on the
-    # connection object. Once Playwright's event loop runs in this thread,
-    # Django hands out fresh connection objects without that copy, and every
-    # later transactional test would start without the seed letter. Keeping
-    # the copy on the class gives it to those new connection objects too.
-    wrapper = connections["default"]
-    contents = getattr(wrapper, "_test_serialized_contents", None)
-    if contents is not None:
-        type(wrapper)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)

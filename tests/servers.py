@@ -66,6 +66,8 @@ def gunicorn_server(
         "SECRET_KEY": "test-only-not-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": suite_database_url(),
+        # Kept in memory: the console backend would print whole messages to the log.
+        "EMAIL_URL": "memorymail://",
         "BIND_ADDRESS": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),

@@ -59,7 +59,11 @@ def test_the_reject_action_records_the_decision_and_keeps_the_mayor_off(
     staff_client, staff, letter
 ):
     signature = make_signature(letter)
-    staff_client.post(CHANGELIST, {"action": "reject_selected", "_selected_action": [signature.pk]})
+    staff_client.post(
+        CHANGELIST,
+        {"action": "reject_selected", "_selected_action": [signature.pk], "apply": "Reject",
+         "reason": "Not the mayor's office"},
+    )  # fmt: skip
     signature.refresh_from_db()
     assert signature.status == Signature.Status.REJECTED
     assert signature.reviewed_by == staff

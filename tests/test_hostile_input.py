@@ -86,7 +86,7 @@ def test_a_hostile_value_is_refused_or_shown_inert_everywhere(
 
     # Accepted: it is stored as typed, and shown as text wherever it appears.
     signature = Signature.objects.get()
-    signature.approve(None)
+    signature.approve(get_user_model().objects.get(username="desk"))
     surfaces = [
         client.get(THANKS_URL),
         client.get(LETTER_URL),

@@ -12,3 +12,8 @@ def test_fold_keeps_different_places_apart():
     assert fold("Springfield") != fold("Springdale")
     assert fold("Fort Worth") == fold("Ft. Worth")
     assert fold("Mount Vernon") == fold("Mt Vernon")
+
+
+def test_fold_can_keep_abbreviations_as_typed_for_a_search():
+    assert fold("St. Mayagüez", expand_abbreviations=False) == "st mayaguez"
+    assert fold("St. Mayagüez") == "saint mayaguez"

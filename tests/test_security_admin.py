@@ -132,9 +132,11 @@ def test_every_decision_is_logged_with_who_took_it(client, staff, letter, caplog
     approve_me = make_signature(letter, city="Peoria")
     reject_me = make_signature(letter, city="Joliet")
     client.force_login(staff)
-    for action, signature in (("approve_selected", approve_me), ("reject_selected", reject_me)):
-        response = client.post(CHANGELIST, {"action": action, "_selected_action": [signature.pk]})
-        assert response.status_code == 302
+    response = client.post(
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [approve_me.pk]}
+    )
+    assert response.status_code == 302
+    reject_me.reject(staff, "The office did not confirm.")
     decisions = {(r.signature, r.status, r.user) for r in audit_events(caplog, "decision")}
     assert decisions == {
         (approve_me.pk, Signature.Status.APPROVED, "reviewer"),

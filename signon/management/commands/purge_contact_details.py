@@ -1,9 +1,10 @@
 """Erase contact details from signatures on letters closed long enough ago.
 
 The public record (mayor, city, state, status, dates) stays; the contact
-person's name, e-mail and phone go. A letter counts as closed since its last
-change (``Letter.updated_at`` with status closed): editing a closed letter
-restarts the clock, which errs on the side of keeping data a little longer.
+person's name, e-mail and phone go, with the last mail error (which can quote
+the address). A closed or delivered letter counts as closed since its last
+change (``Letter.updated_at``): editing it restarts the clock, which errs on the
+side of keeping data a little longer. An open letter is closed since its deadline.
 """
 
 import logging
@@ -21,7 +22,7 @@ log = logging.getLogger("signon.purge")
 
 CONTACT_FIELDS = (
     "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
-    "contact_phone_extension",
+    "contact_phone_extension", "mail_error",
 )  # fmt: skip
 
 
@@ -41,7 +42,11 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         cutoff = timezone.now() - timedelta(days=days)
-        letters = Letter.objects.filter(status=Letter.Status.CLOSED, updated_at__lt=cutoff)
+        ended = [Letter.Status.CLOSED, Letter.Status.DELIVERED]
+        letters = Letter.objects.filter(
+            Q(status__in=ended, updated_at__lt=cutoff)
+            | Q(status=Letter.Status.OPEN, deadline__lt=cutoff)
+        )
         # Not already purged: any one contact field still filled.
         has_contact = Q()
         for field in CONTACT_FIELDS:

@@ -1,0 +1,211 @@
+"""The delivery packet: the letter and every delivered signatory, as a PDF.
+
+Generated on the server with ReportLab rather than by printing the web page in
+a headless browser: production needs no browser, the layout does not drift
+with the site's CSS, and it is built from the delivery's frozen snapshot, so
+the packet always shows exactly what was delivered.
+"""
+
+import io
+from html.parser import HTMLParser
+from itertools import groupby
+from pathlib import Path
+
+import reportlab
+from django.utils.html import escape
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import CondPageBreak
+
+from .models import Delivery
+from .rendering import render_markdown
+
+NAVY = colors.HexColor("#14325c")
+GREY = colors.HexColor("#4a5566")
+COLUMNS = 3
+NAME_GRID = TableStyle(
+    [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+)
+
+# DejaVu (Debian's fonts-dejavu-core) covers every Latin letter a name may
+# carry; ReportLab's own Vera is the fallback wherever DejaVu is not installed.
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_VERA = Path(reportlab.__file__).parent / "fonts"
+
+
+def _register_fonts() -> tuple[str, str, str]:
+    """Register (regular, bold, italic) fonts once; return their names."""
+    if "Packet" in pdfmetrics.getRegisteredFontNames():
+        return "Packet", "Packet-Bold", "Packet-Italic"
+    if (_DEJAVU / "DejaVuSerif.ttf").is_file():
+        files = ["DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"]
+        folder = _DEJAVU
+    else:
+        files = ["Vera.ttf", "VeraBd.ttf", "VeraIt.ttf"]
+        folder = _VERA
+    for name, file in zip(["Packet", "Packet-Bold", "Packet-Italic"], files, strict=True):
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    pdfmetrics.registerFontFamily(
+        "Packet", normal="Packet", bold="Packet-Bold", italic="Packet-Italic",
+        boldItalic="Packet-Bold",
+    )  # fmt: skip
+    return "Packet", "Packet-Bold", "Packet-Italic"
+
+
+class _Blocks(HTMLParser):
+    """Turn the sanitized letter HTML into paragraphs and bullet lists of inline markup."""
+
+    INLINE = {"strong": "b", "b": "b", "em": "i", "i": "i"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[tuple[str, str | list[str]]] = []  # ("p", text) / ("ul", [items])
+        self._text = ""
+        self._items: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.INLINE:
+            self._text += f"<{self.INLINE[tag]}>"
+        elif tag == "br":
+            self._text += "<br/>"
+        elif tag in ("ul", "ol"):
+            self._items = []
+
+    def handle_endtag(self, tag):
+        if tag in self.INLINE:
+            self._text += f"</{self.INLINE[tag]}>"
+        elif tag == "li" and self._items is not None:
+            self._items.append(self._text.strip())
+            self._text = ""
+        elif tag in ("ul", "ol") and self._items is not None:
+            self.blocks.append(("ul", self._items))
+            self._items = None
+        elif tag in ("p", "h2", "h3", "blockquote") and self._items is None:
+            if self._text.strip():
+                self.blocks.append(("p", self._text.strip()))
+            self._text = ""
+
+    def handle_data(self, data):
+        self._text += escape(data)
+
+
+def _letter_blocks(markdown_text: str) -> list[tuple[str, str | list[str]]]:
+    parser = _Blocks()
+    parser.feed(str(render_markdown(markdown_text)))
+    parser.close()
+    return parser.blocks
+
+
+def delivery_packet_pdf(delivery: Delivery) -> bytes:
+    """The PDF bytes of a delivery's packet."""
+    regular, bold, _italic = _register_fonts()
+    styles = {
+        "org": ParagraphStyle("org", fontName=bold, fontSize=11, textColor=NAVY, leading=14),
+        "title": ParagraphStyle(
+            "title", fontName=bold, fontSize=18, leading=22, textColor=NAVY, spaceAfter=6
+        ),
+        "meta": ParagraphStyle("meta", fontName=regular, fontSize=10, leading=13, textColor=GREY),
+        "body": ParagraphStyle("body", fontName=regular, fontSize=11, leading=15.5, spaceAfter=8),
+        "h2": ParagraphStyle(
+            "h2",
+            fontName=bold,
+            fontSize=14,
+            leading=18,
+            textColor=NAVY,
+            spaceBefore=6,
+            spaceAfter=6,
+        ),
+        "state": ParagraphStyle(
+            "state",
+            fontName=bold,
+            fontSize=10.5,
+            leading=13,
+            textColor=NAVY,
+            spaceBefore=8,
+            spaceAfter=3,
+        ),
+        "name": ParagraphStyle("name", fontName=regular, fontSize=8.5, leading=10.5),
+    }
+    letter, version = delivery.letter, delivery.version
+    date = f"{delivery.delivered_on:%B} {delivery.delivered_on.day}, {delivery.delivered_on.year}"
+    count = delivery.signatory_count
+    mayors = f"{count:,} mayor{'s' if count != 1 else ''}"
+
+    story = [
+        Paragraph("THE U.S. CONFERENCE OF MAYORS", styles["org"]),
+        Spacer(1, 6),
+        Paragraph(escape(letter.title), styles["title"]),
+        Paragraph(f"Delivered to {escape(delivery.delivered_to)} on {date}", styles["meta"]),
+        Paragraph(f"Signed by {mayors}", styles["meta"]),
+        Spacer(1, 14),
+        Paragraph(escape(version.salutation), styles["body"]),
+    ]
+    for kind, content in _letter_blocks(version.body) + _letter_blocks(version.closing):
+        if kind == "p":
+            story.append(Paragraph(content, styles["body"]))
+        else:
+            items = [ListItem(Paragraph(item, styles["body"]), leftIndent=18) for item in content]
+            story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=18))
+
+    story += [CondPageBreak(2 * inch), Spacer(1, 10)]
+    story.append(Paragraph(f"Signatories ({count:,})", styles["h2"]))
+    rows = delivery.signatories
+    for state_name, group in groupby(rows, key=lambda row: row["state_name"]):
+        names = [
+            Paragraph(
+                escape(f"{r['mayor_first_name']} {r['mayor_last_name']}, {r['city']}"),
+                styles["name"],
+            )
+            for r in group
+        ]
+        story.append(Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"]))
+        grid = [names[i : i + COLUMNS] for i in range(0, len(names), COLUMNS)]
+        grid[-1] += [""] * (COLUMNS - len(grid[-1]))
+        table = Table(grid, colWidths=[(7.0 * inch) / COLUMNS] * COLUMNS, hAlign="LEFT")
+        table.setStyle(NAME_GRID)
+        story.append(table)
+
+    footer = [
+        f"{letter.title} · delivered {date} · {mayors}",
+        f"Text version {version.number}, SHA-256 {version.sha256}",
+    ]
+
+    def draw_footer(canvas, doc):
+        left, right = 0.75 * inch, LETTER[0] - 0.75 * inch
+        canvas.saveState()
+        canvas.setStrokeColor(colors.HexColor("#d9dee6"))
+        canvas.line(left, 0.68 * inch, right, 0.68 * inch)
+        canvas.setFillColor(GREY)
+        canvas.setFont(regular, 7.5)
+        canvas.drawString(left, 0.52 * inch, footer[0])
+        canvas.drawRightString(right, 0.52 * inch, f"Page {doc.page}")
+        canvas.setFont(regular, 6)
+        canvas.drawString(left, 0.38 * inch, footer[1])
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=LETTER, leftMargin=0.75 * inch, rightMargin=0.75 * inch,
+        topMargin=0.75 * inch, bottomMargin=0.85 * inch, title=letter.title,
+        author="The U.S. Conference of Mayors",
+    )  # fmt: skip
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    return buffer.getvalue()

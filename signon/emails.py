@@ -1,0 +1,142 @@
+"""Every e-mail the sign-on desk sends, and what happens when the mail server fails.
+
+Mail goes out after the database commit (callers use ``transaction.on_commit``),
+so a slow or broken mail server never loses or blocks a signature. A failure is
+caught, logged without the address, and recorded on the signature; staff retry it
+from admin or with ``manage.py retry_signon_mail``.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .tokens import MAX_AGE, make_token
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    # Built from a setting, never from the request's Host header, so a forged
+    # header cannot put someone else's site into a confirmation e-mail.
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def confirmation_url(signature) -> str:
+    token = make_token(signature.confirmation_id)
+    return absolute_url(reverse("signon:confirm-email", kwargs={"token": token}))
+
+
+def _message(template: str, signature, to: list[str], **context) -> EmailMessage:
+    context = {"signature": signature, "letter": signature.letter, **context}
+    subject = render_to_string(f"signon/email/{template}_subject.txt", context)
+    body = render_to_string(f"signon/email/{template}.txt", context)
+    reply_to = [signature.letter.questions_contact_email or settings.CONFERENCE_CONTACT_EMAIL]
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=to,
+        reply_to=[address for address in reply_to if address],
+    )
+
+
+def receipt(signature) -> EmailMessage:
+    """To the contact: what they signed, that staff will verify it, and the confirmation link."""
+    return _message(
+        "receipt",
+        signature,
+        to=[signature.contact_email],
+        confirm_url=confirmation_url(signature),
+        letter_url=absolute_url(signature.letter.get_absolute_url()),
+        expiry_hours=int(MAX_AGE.total_seconds() // 3600),
+    )
+
+
+def staff_notification(signature) -> EmailMessage:
+    """To the conference staff in SIGNON_STAFF_EMAILS, never to the contact."""
+    return _message(
+        "staff_notification",
+        signature,
+        to=list(settings.SIGNON_STAFF_EMAILS),
+        admin_url=absolute_url(reverse("admin:signon_signature_change", args=[signature.pk])),
+    )
+
+
+def approval_notice(signature) -> EmailMessage:
+    """To the contact, once the mayor is approved and listed on the public letter."""
+    return _message(
+        "approval_notice",
+        signature,
+        to=[signature.contact_email],
+        letter_url=absolute_url(signature.letter.get_absolute_url()),
+    )
+
+
+# Each message the desk owes a signature: its name, how to build it, the field
+# that records it was sent, and whether it is owed.
+_MESSAGES: list[tuple[str, Callable, str, Callable]] = [
+    ("receipt", receipt, "receipt_sent_at", lambda s: s.receipt_sent_at is None),
+    (
+        "staff notification",
+        staff_notification,
+        "staff_notified_at",
+        lambda s: s.staff_notified_at is None and bool(settings.SIGNON_STAFF_EMAILS),
+    ),
+    (
+        "approval notice",
+        approval_notice,
+        "approval_notice_sent_at",
+        lambda s: s.approval_notice_due,
+    ),
+]
+
+
+def send_due_mail(signature) -> bool:
+    """Send every message this signature is owed and has not had; record the outcome.
+
+    Returns True when nothing failed.
+    """
+    return _send(signature, [(n, b, f) for n, b, f, due in _MESSAGES if due(signature)])
+
+
+def resend_receipt(signature) -> bool:
+    """Send the receipt again, with a fresh 72-hour link, and anything else still owed."""
+    return _send(
+        signature,
+        [(n, b, f) for n, b, f, due in _MESSAGES if n == "receipt" or due(signature)],
+    )
+
+
+def _send(signature, messages: list[tuple[str, Callable, str]]) -> bool:
+    if not messages:
+        return True
+    now = timezone.now()
+    sent: dict[str, object] = {}
+    failures: list[str] = []
+    for name, build, sent_field in messages:
+        try:
+            build(signature).send()
+        except Exception as error:  # any backend, any failure: the signature must survive it
+            # The class name only: SMTP errors can quote the recipient's address.
+            failures.append(f"{name}: {type(error).__name__}")
+            logger.warning(
+                "Could not send the %s for signature %s (%s); recorded for retry.",
+                name,
+                signature.pk,
+                type(error).__name__,
+            )
+        else:
+            sent[sent_field] = now
+    outcome = {
+        **sent,
+        "mail_failed_at": now if failures else None,
+        "mail_error": "; ".join(failures)[:200],
+    }
+    type(signature).objects.filter(pk=signature.pk).update(**outcome)
+    for field, value in outcome.items():
+        setattr(signature, field, value)
+    return not failures

@@ -1,0 +1,148 @@
+"""The public list as CSV and JSON: approved rows only, public fields only, accents intact."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from signon.models import Signature
+
+from .conftest import make_signature
+
+APPROVED = Signature.Status.APPROVED
+PRIVATE_VALUES = ("Quimby", "Xanthopoulos", "quimby.private@", "+1787555", "555-01")
+
+
+def csv_url(letter) -> str:
+    return reverse("signon:signatories-csv", kwargs={"slug": letter.slug})
+
+
+def json_url(letter) -> str:
+    return reverse("signon:signatories-json", kwargs={"slug": letter.slug})
+
+
+def add_mixed_signatures(letter) -> None:
+    """Two approved mayors with accents, and one of each other status."""
+    private = {
+        "contact_first_name": "Quimby",
+        "contact_last_name": "Xanthopoulos",
+        "contact_email": "quimby.private@mayaguez.pr.gov",
+        "contact_phone": "+17875550101",
+    }
+    make_signature(letter, mayor_first_name="José Guillermo", mayor_last_name="Rodríguez",
+                   city="Mayagüez", state="PR", status=APPROVED, **private)  # fmt: skip
+    make_signature(letter, mayor_first_name="Ñandú", mayor_last_name="O’Brien", city="Peñasco",
+                   state="NM", status=APPROVED, **private)  # fmt: skip
+    for n, status in enumerate(
+        [Signature.Status.PENDING, Signature.Status.REJECTED, Signature.Status.WITHDRAWN]
+    ):
+        make_signature(letter, mayor_first_name="Hidden", mayor_last_name=f"Mayor{n}",
+                       city=f"Hiddenville {n}", status=status, **private)  # fmt: skip
+    Signature.objects.filter(status=APPROVED).update(
+        approved_at=datetime.datetime(2026, 3, 2, 3, 30, tzinfo=datetime.UTC)
+    )
+
+
+@pytest.mark.django_db
+def test_the_csv_lists_approved_mayors_only_with_public_columns_in_utf8(client, letter):
+    add_mixed_signatures(letter)
+    response = client.get(csv_url(letter))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="immigration-reform-signatories.csv"'
+    )
+    # UTF-8 with a byte-order mark, so spreadsheet programs keep the accents.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert "Mayagüez".encode() in response.content
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Mayor First Name", "Mayor Last Name", "City", "State", "State Name", "Date Approved"],
+        ["Ñandú", "O’Brien", "Peñasco", "NM", "New Mexico", "2026-03-01"],
+        ["José Guillermo", "Rodríguez", "Mayagüez", "PR", "Puerto Rico", "2026-03-01"],
+    ]
+    for value in (*PRIVATE_VALUES, "Hidden"):
+        assert value.encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_the_json_lists_approved_mayors_only_with_public_fields(client, letter):
+    add_mixed_signatures(letter)
+    response = client.get(json_url(letter))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    # Accents are written as themselves, not as \u escapes.
+    assert "Mayagüez".encode() in response.content
+    data = json.loads(response.content.decode("utf-8"))
+    assert data["count"] == 2
+    assert data["letter"] == {
+        "title": letter.title,
+        "url": "http://testserver/letters/immigration-reform/",
+        "status": "open",
+    }
+    assert data["signatories"][1] == {
+        "mayor_first_name": "José Guillermo",
+        "mayor_last_name": "Rodríguez",
+        "city": "Mayagüez",
+        "state": "PR",
+        "state_name": "Puerto Rico",
+        "date_approved": "2026-03-01",
+    }
+    assert [row["city"] for row in data["signatories"]] == ["Peñasco", "Mayagüez"]
+    for value in (*PRIVATE_VALUES, "Hidden"):
+        assert value.encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_the_downloads_of_an_empty_list_are_valid_and_empty(client, letter):
+    rows = list(csv.reader(io.StringIO(client.get(csv_url(letter)).content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Mayor First Name", "Mayor Last Name", "City", "State", "State Name", "Date Approved"]
+    ]
+    assert json.loads(client.get(json_url(letter)).content)["signatories"] == []
+
+
+@pytest.mark.django_db
+def test_the_csv_quotes_commas_and_quotes_inside_names(client, letter):
+    make_signature(letter, mayor_first_name="Ann, Jr.", mayor_last_name='Lee "Al"', city="Aurora",
+                   state="CO", status=APPROVED, approved_at=timezone.now())  # fmt: skip
+    rows = list(csv.reader(io.StringIO(client.get(csv_url(letter)).content.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["Ann, Jr.", 'Lee "Al"', "Aurora"]
+
+
+@pytest.mark.django_db
+def test_the_downloads_are_linked_from_the_letter_page(client, letter):
+    make_signature(letter, status=APPROVED)
+    html = client.get(letter.get_absolute_url()).text
+    assert f'href="{csv_url(letter)}"' in html
+    assert f'href="{json_url(letter)}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["signon:signatories-csv", "signon:signatories-json"])
+def test_a_draft_letter_has_no_downloads(client, letter, url_name):
+    letter.status = letter.Status.DRAFT
+    letter.save()
+    assert client.get(reverse(url_name, kwargs={"slug": letter.slug})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_downloads_cost_the_same_queries_for_ten_or_a_hundred_mayors(client, letter):
+    def queries_for(n: int) -> int:
+        Signature.objects.all().delete()
+        for i in range(n):
+            make_signature(letter, city=f"Town {i}", status=APPROVED, approved_at=timezone.now())
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(csv_url(letter)).status_code == 200
+            assert client.get(json_url(letter)).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries_for(10) == queries_for(100)

@@ -1,0 +1,134 @@
+"""The pages around the letter: the index, the form's markup, error pages, favicon."""
+
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views.defaults import server_error
+
+from letters.models import Letter
+from signon.models import Signature
+
+from .conftest import form_data, make_signature
+
+
+@pytest.mark.django_db
+def test_the_index_lists_open_letters_first_with_their_counts(client, letter):
+    make_signature(letter, status=Signature.Status.APPROVED)
+    make_signature(letter, city="Peoria", status=Signature.Status.PENDING)
+    closed = Letter.objects.create(
+        slug="closed-one", title="An older closed letter", salutation="Dear", body="x",
+        status=Letter.Status.CLOSED,
+    )  # fmt: skip
+    make_signature(closed, city="Aurora", state="CO", status=Signature.Status.APPROVED)
+    make_signature(closed, city="Boulder", state="CO", status=Signature.Status.APPROVED)
+    html = client.get(reverse("signon:index")).text
+    open_part, closed_part = html.split("An older closed letter")
+    assert "1 mayor has signed" in open_part
+    assert "Open for signatures" in open_part
+    assert "2 mayors have signed" in closed_part
+    assert "Closed" in closed_part
+    assert '<meta name="description" content="Open letters from America’s mayors to' in html
+
+
+@pytest.mark.django_db
+def test_the_form_groups_mayor_and_contact_and_hints_autofill(client, letter):
+    html = client.get(reverse("signon:sign", kwargs={"slug": letter.slug})).text
+    assert re.search(r"<fieldset[^>]*>\s*<legend>Mayor</legend>", html)
+    assert re.search(r"<fieldset[^>]*>\s*<legend>Contact Information</legend>", html)
+    for name, hint in [("mayor_first_name", "section-mayor given-name"),
+                       ("mayor_last_name", "section-mayor family-name"),
+                       ("city", "address-level2"), ("contact_first_name", "given-name"),
+                       ("contact_last_name", "family-name"), ("contact_email", "email"),
+                       ("contact_phone", "tel")]:  # fmt: skip
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*autocomplete="{hint}"', html), name
+    assert re.search(r'<select[^>]*name="state"[^>]*autocomplete="address-level1"', html)
+    assert re.search(r'<input type="tel"[^>]*inputmode="tel"', html)
+    assert re.search(r'<input type="email"[^>]*name="contact_email"', html)
+    assert "What happens next" in html
+    assert html.count('name="csrfmiddlewaretoken"') == 1
+    assert "<form" in html and "novalidate" in html
+
+
+@pytest.mark.django_db
+def test_errors_are_summarized_at_the_top_and_tied_to_their_fields(client, letter):
+    url = reverse("signon:sign", kwargs={"slug": letter.slug})
+    response = client.post(url, form_data(contact_email="not-an-address", city=""))
+    html = response.text
+    assert response.status_code == 200
+    assert Signature.objects.count() == 0
+    assert "<title>Error: Sign on:" in html
+    start = html.index('id="error-summary"')
+    summary = html[start : html.index("</div>", start)]
+    assert '<a href="#id_city">City: Enter the city.</a>' in summary
+    assert '<a href="#id_contact_email">E-Mail Address: Enter an e-mail address like' in summary
+    assert html.index('id="error-summary"') < html.index("<form")
+    assert re.search(
+        r'<input[^>]*name="contact_email"[^>]*aria-invalid="true"[^>]*'
+        r'aria-describedby="id_contact_email_error"',
+        html,
+    )
+    assert 'id="id_contact_email_error"' in html
+    assert 'value="not-an-address"' in html
+    assert 'value="Ada"' in html
+    assert "js/error-summary." in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_styled_404_page(client):
+    response = client.get("/letters/no-such-letter/")
+    assert response.status_code == 404
+    assert '<h1 class="page-title">Page not found</h1>' in response.text
+    assert "<title>Page not found · U.S. Conference of Mayors</title>" in response.text
+    assert 'href="/"' in response.text
+
+
+@pytest.mark.django_db
+def test_a_server_error_gets_the_styled_500_page():
+    # Django's own handler, as it runs after an unhandled exception.
+    response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert "<title>Something went wrong · U.S. Conference of Mayors</title>" in html
+    assert "Skip to main content" in html
+
+
+@pytest.mark.django_db
+def test_every_page_names_its_favicon_and_favicon_ico_leads_to_it(client, letter):
+    for url in (reverse("signon:index"), letter.get_absolute_url(),
+                reverse("signon:letter-print", kwargs={"slug": letter.slug})):  # fmt: skip
+        assert re.search(r'<link rel="icon" href="/static/img/favicon\.[0-9a-f]+\.svg"',
+                         client.get(url).text), url  # fmt: skip
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/static/img/favicon\.[0-9a-f]+\.svg", response["Location"])
+    icon = client.get(response["Location"])
+    icon.close()  # WhiteNoise streams the file.
+    assert icon.status_code == 200
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_no_inline_script_style_or_handler(client, letter):
+    # A strict Content-Security-Policy (script-src 'self'; style-src 'self') must
+    # not break them: every script and style comes from a static file.
+    make_signature(letter, status=Signature.Status.APPROVED)
+    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
+    pages = [
+        client.get(reverse("signon:index")),
+        client.get(letter.get_absolute_url()),
+        client.get(letter.get_absolute_url(), {"q": "x"}),
+        client.get(reverse("signon:letter-print", kwargs={"slug": letter.slug})),
+        client.get(sign),
+        client.post(sign, form_data(city="")),
+        client.get(reverse("signon:thanks", kwargs={"slug": letter.slug})),
+        client.get("/letters/no-such-letter/"),
+    ]
+    for response in pages:
+        html = response.text
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), response.request
+        assert "<style" not in html, response.request
+        assert not re.search(r"\sstyle=", html), response.request
+        assert not re.search(r"\son[a-z]+=", html), response.request
+        assert "javascript:" not in html, response.request
