@@ -6,6 +6,8 @@ and then looked for on the public letter page, the thanks page, and the
 admin's list, search and change pages, where it must show as text.
 """
 
+import csv
+import io
 import re
 
 import pytest
@@ -90,6 +92,7 @@ def test_a_hostile_value_is_refused_or_shown_inert_everywhere(
     surfaces = [
         client.get(THANKS_URL),
         client.get(LETTER_URL),
+        client.get(reverse("signon:letter-print", kwargs={"slug": "immigration-reform"})),
         staff_client.get(reverse("admin:signon_signature_changelist")),
         staff_client.get(reverse("admin:signon_signature_changelist"), {"q": payload[:20]}),
         staff_client.get(reverse("admin:signon_signature_change", args=[signature.pk])),
@@ -100,6 +103,30 @@ def test_a_hostile_value_is_refused_or_shown_inert_everywhere(
     if "{{7*7}}" in payload:
         # Template syntax in data stays text: never evaluated to 49.
         assert "{{7*7}}" in surfaces[-1].text
+
+    # Both CSV exports: the public list and the staff export.
+    public_csv = client.get(
+        reverse("signon:signatories-csv", kwargs={"slug": "immigration-reform"})
+    )
+    staff_csv = staff_client.post(
+        reverse("admin:signon_signature_changelist"),
+        {"action": "export_csv", "_selected_action": [signature.pk]},
+    )
+    for export in (public_csv, staff_csv):
+        assert export.status_code == 200
+        assert export["Content-Type"].startswith("text/csv")
+        assert_inert_csv(export.content.decode("utf-8-sig"))
+    if field == "contact_email":
+        assert payload.split("@")[0].strip('"')[:8] in staff_csv.content.decode()
+        assert payload[:8] not in public_csv.content.decode()
+
+
+def assert_inert_csv(text: str) -> None:
+    """No cell a spreadsheet would run as a formula; no reversed text run."""
+    assert "\u202e" not in text
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
 
 
 @pytest.mark.django_db

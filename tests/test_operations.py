@@ -89,6 +89,19 @@ def test_purge_honours_the_number_of_days(letter):
 
 
 @pytest.mark.django_db
+def test_purge_covers_delivered_letters_and_open_letters_long_past_their_deadline(letter):
+    make_signature(letter, city="Peoria")
+    Letter.objects.filter(pk=letter.pk).update(deadline=timezone.now() - timedelta(days=400))
+    delivered = other_letter("delivered-long-ago")
+    make_signature(delivered, city="Joliet")
+    Letter.objects.filter(pk=delivered.pk).update(
+        status=Letter.Status.DELIVERED, updated_at=timezone.now() - timedelta(days=400)
+    )
+    assert "2 signature(s) on 2 letter(s)" in purge("--days", "365")
+    assert not Signature.objects.exclude(contact_email="").exists()
+
+
+@pytest.mark.django_db
 def test_purge_refuses_a_negative_number_of_days(letter):
     with pytest.raises(CommandError, match="--days must be 0 or more"):
         purge("--days", "-1")
