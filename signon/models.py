@@ -54,11 +54,15 @@ def same_contact():
 
 class SignatureQuerySet(models.QuerySet):
     def for_public_display(self):
-        """The only signatures a public page or export may read: approved ones.
+        """The only signatures a public page or export may read.
 
-        Only public columns are loaded, so a template cannot reach contact data.
+        Approved ones, on letters whose list is not under embargo. Only public
+        columns are loaded, so a template cannot reach contact data.
         """
-        return self.filter(status=Signature.Status.APPROVED).only(
+        embargo_over = Q(letter__list_published_at__isnull=True) | Q(
+            letter__list_published_at__lte=timezone.now()
+        )
+        return self.filter(embargo_over, status=Signature.Status.APPROVED).only(
             "id", "letter_id", "mayor_first_name", "mayor_last_name", "city", "state",
             "office_key", "approved_at",
         )  # fmt: skip
