@@ -5,6 +5,8 @@ One module, read from the environment (and an optional ``.env`` file beside
 the app refuses to start on an unsafe configuration, naming the variable.
 """
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +39,62 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# HTTPS: on whenever DEBUG is off, unless HTTPS_ONLY=false (the test suite and
+# browser tests run over plain HTTP on 127.0.0.1).
+HTTPS_ONLY = env.bool("HTTPS_ONLY", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# The load balancer's health probe speaks plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# "__Host-" cookies are only accepted by browsers when Secure, on path "/" and
+# without a Domain: nothing on a sibling subdomain can set or read them.
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS_ONLY else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS_ONLY else "csrftoken"
+
+# How many reverse proxies stand in front of the app (0: none, the app faces
+# the client). Only then are X-Forwarded-Proto and X-Forwarded-For believed,
+# and only the hops those proxies added: a client cannot forge its way past.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 or more.")
+if TRUSTED_PROXY_HOPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere: the public pages use only the site's own
+# files, and the admin's scripts are files too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+    }
+}
+
+# A sign-on is a few hundred bytes; the largest legitimate body is a letter's
+# text edited in admin. Anything bigger is refused before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+
+# The staff desk lives here; a less guessable path keeps the noise of
+# scanners away from the log-in page.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9_\-/]+/", ADMIN_URL):
+    raise ImproperlyConfigured("ADMIN_URL must be a path like 'admin/' or 'desk-7f3a/'.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,6 +104,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -55,14 +115,36 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Above WhiteNoise, so the static files it answers carry the headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its documentation asks: it answers a locked-out log-in.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user or address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out: 5 failed log-ins for one user name from one address, for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "signon.abuse.client_address"
+AXES_RESET_ON_SUCCESS = True
+
+# Staff sessions end after this long without activity, and when the browser
+# closes. Each request renews the session (only non-empty sessions are saved).
+SESSION_COOKIE_AGE = env.int("STAFF_SESSION_MINUTES", default=120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -94,9 +176,38 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # after a database restart.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Seconds a client is asked to wait after a 503 (database away).
+RETRY_AFTER_SECONDS = 30
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+
+def _rate_limits(name: str, default: str) -> list[tuple[int, int]]:
+    """Parse "5/10m,20/d" into [(5, 600), (20, 86400)]; "off" is no limit."""
+    raw = env.str(name, default=default).strip().lower()
+    if raw in ("off", ""):
+        return []
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    limits = []
+    for part in raw.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", part)
+        if not match or int(match[1]) < 1 or match[2] == "0":
+            raise ImproperlyConfigured(
+                f"{name} must look like '5/10m,20/d' (count/period with s, m, h or d), "
+                f"or 'off'; got {raw!r}."
+            )
+        limits.append((int(match[1]), int(match[2] or 1) * units[match[3]]))
+    return limits
+
+
+# Sign-on POSTs per client address, counted in the shared cache.
+SIGNON_RATE_LIMITS = _rate_limits("SIGNON_RATE_LIMITS", default="5/10m,20/d")
+# A person takes longer than this to fill the form; a script does not. 0: off.
+SIGNON_MIN_FILL_SECONDS = env.int("SIGNON_MIN_FILL_SECONDS", default=3)
+if SIGNON_MIN_FILL_SECONDS < 0:
+    raise ImproperlyConfigured("SIGNON_MIN_FILL_SECONDS must be 0 (off) or more.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,14 +266,20 @@ CONFERENCE_CONTACT_EMAIL = env.str("CONFERENCE_CONTACT_EMAIL", default="")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# One JSON object per line on stdout, contact e-mail addresses and phone
+# numbers masked whatever logged them (config/logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
+    "filters": {"mask_contact": {"()": "config.logging.MaskContactDetails"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["mask_contact"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

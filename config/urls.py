@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,7 +9,9 @@ admin.site.site_title = "Sign-on desk"
 admin.site.index_title = "Letters and signatures"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("signon.urls")),
 ]
+
+handler500 = "config.errors.server_error"

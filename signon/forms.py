@@ -1,12 +1,13 @@
 import phonenumbers
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from letters.models import Letter
 
-from . import normalize
+from . import abuse, normalize
 from .contact import conference_contact
 from .models import Signature
 from .states import State
@@ -24,6 +25,21 @@ class NameField(forms.CharField):
         # limit; the server refuses it instead, with a message naming the limit.
         attrs.pop("maxlength", None)
         return attrs
+
+
+class StartedInput(forms.HiddenInput):
+    """The signed time the form was handed out; a forged or missing one is replaced."""
+
+    def format_value(self, value):
+        if value and abuse.seconds_since_started(value) is not None:
+            return value
+        return abuse.started_token()
+
+
+class HoneypotInput(forms.TextInput):
+    """A text box for scripts only: not a visible field of the form for people."""
+
+    is_hidden = True
 
 
 def _required(what: str) -> dict:
@@ -71,6 +87,14 @@ class SignatureForm(forms.ModelForm):
         error_messages=_required("a phone number"),
     )
 
+    # Anti-abuse (signon/abuse.py): a field hidden from people that scripts
+    # fill in, and when the form was handed out. Neither is saved.
+    website = forms.CharField(
+        label="Leave this field empty", required=False, max_length=200,
+        widget=HoneypotInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )  # fmt: skip
+    started = forms.CharField(required=False, widget=StartedInput)
+
     class Meta:
         model = Signature
         fields = [
@@ -117,6 +141,10 @@ class SignatureForm(forms.ModelForm):
                 "contact_email",
                 "contact_phone",
             ),
+            # The hidden attribute keeps it out of sight, of the keyboard and
+            # of screen readers; a script filling every input still sees it.
+            Div(abuse.HONEYPOT_FIELD, hidden="hidden", aria_hidden="true"),
+            Field(abuse.STARTED_FIELD),
         )
 
     def clean_contact_email(self) -> str:
@@ -139,6 +167,14 @@ class SignatureForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        started = cleaned.get("started", "")
+        if settings.SIGNON_MIN_FILL_SECONDS and abuse.seconds_since_started(started) is None:
+            # A page from before a deployment, or a tampered one: the person
+            # only has to send it again (the page now carries a fresh stamp).
+            self.add_error(None, ValidationError(
+                "This form had expired. Please check your entries and select “Sign on” again.",
+                code="expired",
+            ))  # fmt: skip
         city, state = cleaned.get("city"), cleaned.get("state")
         if city and state:
             key = normalize.office_key(city, state)

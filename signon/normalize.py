@@ -29,6 +29,19 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 
+# Glottal stops and apostrophes written as modifier letters: the Hawaiian
+# ʻokina in "Kauaʻi" and "ʻEwa Beach". They belong to no alphabet.
+_MODIFIER_APOSTROPHES = {"\u02bb", "\u02bc", "\u02bd"}
+
+# Cyrillic and Greek letters drawn like Latin ones. A name written only in
+# these ("Сосоа" in Cyrillic) reads as Latin to every reviewer but is another
+# string: a whole-script look-alike.
+_LOOKS_LATIN = set(
+    "АВСЕНІЈКМОРЅТХУҮаеіјорсуһѕԁԛԝх"  # Cyrillic
+    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορτυχ"  # Greek
+)
+
+
 def _script(char: str) -> str:
     """The script a letter belongs to, from its Unicode name ("LATIN", "CYRILLIC" …)."""
     name = unicodedata.name(char, "")
@@ -57,6 +70,8 @@ def clean_text(value: str) -> str:
     value = _WHITESPACE_RUN.sub(" ", value).strip()
     scripts = set()
     for ch in value:
+        if ch in _MODIFIER_APOSTROPHES:
+            continue
         if ch.isalpha():
             scripts.add(_script(ch))
         elif ch.isdigit() or ch in _ALLOWED_PUNCTUATION or unicodedata.category(ch) == "Mn":
@@ -74,6 +89,13 @@ def clean_text(value: str) -> str:
             "among Latin letters). Please retype it.",
             code="mixed_scripts",
         )
+    letters = [ch for ch in value if ch.isalpha() and ch not in _MODIFIER_APOSTROPHES]
+    if scripts and scripts != {"LATIN"} and all(ch in _LOOKS_LATIN for ch in letters):
+        raise ValidationError(
+            "This is written with letters that only look Latin (for example a Cyrillic “С”). "
+            "Please retype it.",
+            code="lookalike",
+        )
     return value
 
 
@@ -86,7 +108,7 @@ def fold(value: str, *, expand_abbreviations: bool = True) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Apostrophes join ("Coeur d'Alene" = "Coeur dAlene"); other punctuation separates.
-    letters = re.sub(r"['’‘`]", "", letters)
+    letters = re.sub(r"['’‘`ʻʼʽ]", "", letters)
     letters = re.sub(r"[^\w]+", " ", letters)
     words = letters.split()
     if expand_abbreviations:

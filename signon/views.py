@@ -1,6 +1,7 @@
 import csv
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Q
@@ -11,7 +12,8 @@ from django.views.decorators.cache import never_cache
 
 from letters.models import Letter
 
-from . import emails, normalize
+from . import abuse, emails, normalize
+from .contact import conference_contact
 from .forms import SignatureForm
 from .models import Signature
 from .signatories import ListFilter, StateGroup, export_rows, group_by_state, public_rows
@@ -128,6 +130,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "signon/closed.html", {"letter": letter}, status=status)
 
     if request.method == "POST":
+        if limited := abuse.count_sign_on_post(request):
+            return _too_many_requests(request, letter, limited)
+        if reason := abuse.bot_reason(request.POST):
+            abuse.log_bot(request, reason, letter.slug)
+            return redirect("signon:thanks", slug=letter.slug)
         form = SignatureForm(request.POST, letter=letter)
         if form.is_valid():
             try:
@@ -154,6 +161,20 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = SignatureForm(letter=letter)
     return render(request, "signon/sign.html", {"letter": letter, "form": form})
+
+
+def _too_many_requests(
+    request: HttpRequest, letter: Letter, limited: abuse.Limited
+) -> HttpResponse:
+    minutes = max(1, -(-limited.retry_after // 60))
+    response = render(
+        request,
+        "429.html",
+        {"letter": letter, "minutes": minutes, "contact": conference_contact(letter)},
+        status=429,
+    )
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def _office_taken(form: SignatureForm) -> bool:
@@ -200,5 +221,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok\n", content_type="text/plain")

@@ -1,0 +1,67 @@
+"""Erase contact details from signatures on letters closed long enough ago.
+
+The public record (mayor, city, state, status, dates) stays; the contact
+person's name, e-mail and phone go, with the last mail error (which can quote
+the address). A closed or delivered letter counts as closed since its last
+change (``Letter.updated_at``): editing it restarts the clock, which errs on the
+side of keeping data a little longer. An open letter is closed since its deadline.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from letters.models import Letter
+from signon.models import Signature
+
+log = logging.getLogger("signon.purge")
+
+CONTACT_FIELDS = (
+    "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
+    "contact_phone_extension", "mail_error",
+)  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Erase contact details of signatures on letters closed more than --days days ago."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--days", type=int, default=365,
+            help="Purge letters closed more than this many days ago (default 365).",
+        )  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be purged; change nothing."
+        )
+
+    def handle(self, *args, days: int, dry_run: bool, **options) -> None:
+        if days < 0:
+            raise CommandError("--days must be 0 or more.")
+        cutoff = timezone.now() - timedelta(days=days)
+        ended = [Letter.Status.CLOSED, Letter.Status.DELIVERED]
+        letters = Letter.objects.filter(
+            Q(status__in=ended, updated_at__lt=cutoff)
+            | Q(status=Letter.Status.OPEN, deadline__lt=cutoff)
+        )
+        # Not already purged: any one contact field still filled.
+        has_contact = Q()
+        for field in CONTACT_FIELDS:
+            has_contact |= ~Q(**{field: ""})
+        signatures = Signature.objects.filter(letter__in=letters).filter(has_contact)
+        with transaction.atomic():
+            count = signatures.count()
+            letter_count = signatures.values("letter").distinct().count()
+            if not dry_run:
+                signatures.update(**{field: "" for field in CONTACT_FIELDS},
+                                  updated_at=timezone.now())  # fmt: skip
+        verb = "Would purge" if dry_run else "Purged"
+        message = (
+            f"{verb} the contact details of {count} signature(s) on {letter_count} letter(s) "
+            f"closed more than {days} day(s) ago."
+        )
+        self.stdout.write(message)
+        log.info(message, extra={"event": "purge", "dry_run": dry_run, "signatures": count})

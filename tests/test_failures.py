@@ -1,0 +1,156 @@
+"""Failures: the database going away and coming back, a dead mail server.
+
+The database outage is real from the app's side: gunicorn (config/gunicorn.py)
+reaches PostgreSQL through a relay that the test cuts, dropping every
+established connection as a database restart does, then restores.
+"""
+
+import socket
+import threading
+
+import pytest
+from django.urls import reverse
+
+from signon.models import Signature
+
+from .conftest import form_data
+from .servers import Browser, TcpRelay, gunicorn_server, suite_database_url
+
+SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
+LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
+
+
+@pytest.fixture
+def relay(transactional_db):
+    from django.db import connection
+
+    relay = TcpRelay(connection.settings_dict["HOST"], int(connection.settings_dict["PORT"]))
+    relay.start()
+    yield relay
+    relay.stop()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_lost_database_gives_503_saves_nothing_and_the_app_recovers_without_restart(
+    relay, tmp_path
+):
+    env = {
+        "DATABASE_URL": suite_database_url("127.0.0.1", relay.port),
+        "HTTPS_ONLY": "false",
+        "SIGNON_RATE_LIMITS": "off",
+        "SIGNON_MIN_FILL_SECONDS": "0",
+        # Keep connections open between requests: the outage must cut live ones.
+        "CONN_MAX_AGE": "600",
+    }
+    with gunicorn_server(tmp_path, env) as server:
+        browser = Browser()
+        assert browser.get(server.url + LETTER_URL).status == 200
+        first = browser.post_form(server.url + SIGN_URL, form_data(city="Peoria"))
+        assert first.status == 302
+        assert Signature.objects.filter(city="Peoria").count() == 1
+
+        # Load the form while the database is up, then lose the database.
+        page = browser.get(server.url + SIGN_URL)
+        assert page.status == 200
+        relay.stop()
+
+        for url in ("/", LETTER_URL, SIGN_URL, "/healthz"):
+            response = browser.get(server.url + url)
+            assert response.status == 503, url
+            assert response.headers["Retry-After"] == "30"
+        page_503 = browser.get(server.url + LETTER_URL)
+        assert "briefly unavailable" in page_503.text
+        assert "Content-Security-Policy" in page_503.headers
+
+        token = browser.cookies["csrftoken"]
+        posted = browser.request(
+            "POST", server.url + SIGN_URL,
+            data={**form_data(city="Joliet"), "csrfmiddlewaretoken": token},
+            headers={"Referer": server.url + SIGN_URL},
+        )  # fmt: skip
+        assert posted.status == 503
+        assert posted.headers["Retry-After"] == "30"
+        assert "briefly unavailable" in posted.text
+        assert not Signature.objects.filter(city="Joliet").exists()
+
+        # The database comes back; the same gunicorn process serves again.
+        relay.start()
+        pid = server.process.pid
+        assert browser.get(server.url + "/healthz").status == 200
+        assert browser.get(server.url + LETTER_URL).status == 200
+        again = browser.post_form(server.url + SIGN_URL, form_data(city="Joliet"))
+        assert again.status == 302
+        assert Signature.objects.filter(city="Joliet").count() == 1
+        assert server.process.pid == pid and server.process.poll() is None
+
+        # Private data never reached the log, through all of it.
+        log = server.log()
+        assert "chris.aide" not in log
+        assert "555-0143" not in log and "5550143" not in log
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_a_dead_mail_server_keeps_the_signature(client, letter, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _closed_port()
+    settings.EMAIL_TIMEOUT = 2
+    response = client.post(SIGN_URL, form_data())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signon:thanks", kwargs={"slug": letter.slug})
+    assert Signature.objects.filter(letter=letter, city="Springfield").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unavailable_cache_keeps_the_signature_and_logs_it(client, letter, settings, tmp_path,
+                                                              caplog):  # fmt: skip
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(blocker / "cache"),  # cannot be created: every write fails
+        }
+    }
+    settings.SIGNON_RATE_LIMITS = [(1, 600)]
+    for city in ("Peoria", "Joliet"):
+        assert client.post(SIGN_URL, form_data(city=city)).status_code == 302
+    assert Signature.objects.count() == 2
+    assert "Rate limit not checked: the cache is unavailable" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_worker_processes_racing_on_one_office_keep_one_row_and_no_500(tmp_path):
+    env = {"HTTPS_ONLY": "false", "SIGNON_RATE_LIMITS": "off", "SIGNON_MIN_FILL_SECONDS": "0"}
+    with gunicorn_server(tmp_path, env, workers=2) as server:
+        browsers = [Browser() for _ in range(6)]
+        for browser in browsers:  # each loads the form first, as a person would
+            assert browser.get(server.url + SIGN_URL).status == 200
+        barrier = threading.Barrier(len(browsers))
+        statuses: list[int] = []
+
+        def post(i: int, browser: Browser) -> None:
+            token = browser.cookies["csrftoken"]
+            barrier.wait()
+            response = browser.request(
+                "POST", server.url + SIGN_URL,
+                data={**form_data(contact_email=f"aide{i}@example.org"),
+                      "csrfmiddlewaretoken": token},
+                headers={"Referer": server.url + SIGN_URL},
+            )  # fmt: skip
+            statuses.append(response.status)
+
+        threads = [threading.Thread(target=post, args=pair) for pair in enumerate(browsers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [200] * (len(browsers) - 1) + [302]
+        assert Signature.objects.filter(office_key="IL:springfield").count() == 1
+        assert "Internal Server Error" not in server.log()
