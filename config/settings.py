@@ -98,6 +98,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Each worker keeps the public letter page rendered and compressed in memory
+# (signon/page_cache.py) and checks the database for changes at most every
+# PAGE_CACHE_SECONDS; a CDN may hold it for the rest of a 5-second budget.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.float("PAGE_CACHE_SECONDS", default=2.0)
+if not 0 <= PAGE_CACHE_SECONDS <= 5:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_SECONDS must be between 0 and 5: a staff decision must show within 5 seconds."
+    )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

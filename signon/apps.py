@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SignonConfig(AppConfig):
     name = "signon"
     verbose_name = "Sign-on"
+
+    def ready(self) -> None:
+        # Connect the receivers that keep the cached letter page fresh.
+        from . import signals  # noqa: F401

@@ -5,6 +5,9 @@ every U.S. city, and the page must stay cheap to render.
 """
 
 from dataclasses import dataclass, field
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
@@ -19,6 +22,22 @@ class StateGroup:
     code: str
     name: str
     signatories: list[dict] = field(default_factory=list)
+
+    @property
+    def items_html(self) -> SafeString:
+        """The group's ``<li>`` lines, each value escaped.
+
+        Built in Python rather than a template loop: at 20,000 names the
+        template engine's per-variable cost is most of the page's render time.
+        """
+        return mark_safe("\n".join(map(_item_html, self.signatories)))  # noqa: S308
+
+
+def _item_html(row: dict) -> str:
+    return (
+        f"<li>Mayor {escape(row['mayor_first_name'])} {escape(row['mayor_last_name'])}, "
+        f"{escape(row['city'])}, {escape(row['state'])}</li>"
+    )
 
 
 def public_rows(letter: Letter) -> list[dict]:

@@ -10,6 +10,7 @@ from letters.models import Letter
 from . import normalize
 from .forms import SignatureForm
 from .models import Signature
+from .page_cache import cached_page
 from .signatories import group_by_state, public_rows
 
 # The session remembers which signature this browser just submitted, so the
@@ -27,6 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "signon/index.html", {"letters": letters})
 
 
+@cached_page
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     rows = public_rows(letter)

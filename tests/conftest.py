@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from letters.models import Letter
+from signon import page_cache
 from signon.models import Signature
 
 SEED_SLUG = "immigration-reform"
@@ -11,6 +12,20 @@ SEED_SLUG = "immigration-reform"
 def _suite_runs_on_postgresql(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.vendor == "postgresql", "the suite must run against PostgreSQL"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings):
+    """No cached page survives from one test to the next (rolled-back rows send no signal).
+
+    The cache stays on, but checks the database on every request, so a test that
+    changes rows with ``update()`` still sees its change; the performance tests
+    set the production window themselves.
+    """
+    settings.PAGE_CACHE_SECONDS = 0
+    page_cache.clear()
+    yield
+    page_cache.clear()
 
 
 @pytest.fixture
