@@ -11,7 +11,7 @@ from . import normalize
 from .forms import SignatureForm
 from .models import Signature
 from .page_cache import cached_page
-from .signatories import group_by_state, public_rows
+from .signatories import public_groups
 
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
@@ -31,11 +31,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @cached_page
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    rows = public_rows(letter)
+    groups = public_groups(letter)
+    count = sum(group.count for group in groups)
     return render(
-        request,
-        "signon/letter_detail.html",
-        {"letter": letter, "count": len(rows), "groups": group_by_state(rows)},
+        request, "signon/letter_detail.html", {"letter": letter, "count": count, "groups": groups}
     )
 
 
