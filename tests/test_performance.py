@@ -130,25 +130,27 @@ def test_a_new_approval_changes_the_etag_so_the_repeat_visit_gets_the_new_page(c
     assert "Mayor Nia Lovelace, Dayton, OH" in again.text
 
 
+DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("accept", "encoding", "decode"),
+    ("accept", "encodings"),
     [
-        ("gzip, deflate, br", "br", brotli.decompress),
-        ("gzip, deflate", "gzip", gzip.decompress),
-        ("br;q=0, gzip", "gzip", gzip.decompress),
+        ("gzip, deflate, br", {"br", "gzip"}),  # the smaller of the two
+        ("br", {"br"}),
+        ("gzip, deflate", {"gzip"}),
+        ("br;q=0, gzip", {"gzip"}),
     ],
 )
-def test_the_page_is_served_compressed_to_clients_that_accept_it(
-    client, letter, accept, encoding, decode
-):
+def test_the_page_is_served_compressed_to_clients_that_accept_it(client, letter, accept, encodings):
     approve_many(letter, 300)
     plain = client.get(LETTER_URL)
     assert "Content-Encoding" not in plain
     page = client.get(LETTER_URL, headers={"accept-encoding": accept})
-    assert page["Content-Encoding"] == encoding
+    assert page["Content-Encoding"] in encodings
     assert page["Vary"] == "Accept-Encoding"
-    assert decode(page.content) == plain.content
+    assert DECODERS[page["Content-Encoding"]](page.content) == plain.content
     assert len(page.content) < len(plain.content) / 4
 
 
