@@ -46,6 +46,12 @@ STATIC_DIR = ROOT / "staticfiles" / "bench"
 # A throwaway staff account in the bench database only.
 ADMIN_PASSWORD = "bench-only-password"  # noqa: S105
 
+# The targets, as ratios to the static file in the same run.
+TARGETS = {
+    "letter page, warm": {1400: 0.75, 20000: 0.45},
+    "letter page, cold render": {1400: 0.06},
+}
+
 FIRST = [
     "James",
     "Mary",
@@ -666,6 +672,12 @@ def table(n: int, byte_sizes: dict, results: dict, signons: dict, admin: dict) -
             f"{statistics.median(r['p99'] for r in runs):>9.1f}{plain:>11,}{packed:>11,}"
             f"{rps / static_rps:>10.0%}{sum(r['bad'] for r in runs):>8}"
         )
+    for name, sizes_and_floors in TARGETS.items():
+        floor = sizes_and_floors.get(n)
+        if floor is not None:
+            ratio = statistics.median(r["rps"] for r in results[name]) / static_rps
+            verdict = "met" if ratio >= floor else "NOT met"
+            lines.append(f"target: {name} >= {floor:.0%} of static: {ratio:.0%}, {verdict}")
     lines.append(
         f"sign-on POST, 2 instances: {signons['per_second']:,.0f} sign-ons/s; "
         f"{signons['successes']} of {signons['posted']} succeeded; rows {signons['rows']} "
