@@ -94,7 +94,8 @@ def cached_page(view: View) -> View:
         if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return compressed(request, view(request, slug, *args, **kwargs))
 
-        key = (slug, tuple(sorted(request.GET.lists())))
+        # One page per query string (?state=, ?q=), parameters in a stable order.
+        key = (slug, tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())))
         now = time.monotonic()
         with _lock:
             page = _pages.get(key)

@@ -18,12 +18,16 @@ import brotli
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 
 from signon import normalize
 from signon.models import Signature
+from signon.page_cache import cached_page
 
 from .conftest import make_signature
 
@@ -336,3 +340,64 @@ def test_a_staff_decision_shows_on_every_worker_process_within_five_seconds(
                 shown_on.add(port)
         time.sleep(0.2)
     assert shown_on == set(two_worker_processes)
+
+
+def _with_session(request):
+    SessionMiddleware(lambda r: HttpResponse()).process_request(request)
+    return request
+
+
+@pytest.mark.django_db
+def test_each_query_string_is_cached_apart_so_a_filter_never_shows_another(rf, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    calls = []
+
+    @cached_page
+    def view(request, slug):
+        calls.append(request.GET.urlencode())
+        return HttpResponse(f"filtered by {request.GET.get('state', 'nothing')}")
+
+    for query in ("state=TX", "state=OH", "", "state=TX"):
+        request = _with_session(rf.get(f"/letters/{letter.slug}/?{query}"))
+        response = view(request, letter.slug)
+        assert response.content.decode() == f"filtered by {query[6:] or 'nothing'}"
+    assert calls == ["state=TX", "state=OH", ""]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secret", ["session", "csrf token", "cookie"])
+def test_a_response_with_anything_personal_is_neither_cached_nor_compressed(rf, letter, secret):
+    calls = []
+
+    @cached_page
+    def view(request, slug):
+        calls.append(slug)
+        response = HttpResponse("personal " * 100)
+        if secret == "session":
+            request.session["seen"] = True
+        elif secret == "csrf token":
+            get_token(request)
+        else:
+            response.set_cookie("hello", "there")
+        return response
+
+    for _ in range(2):
+        request = _with_session(
+            rf.get(f"/letters/{letter.slug}/", headers={"accept-encoding": "gzip"})
+        )
+        response = view(request, letter.slug)
+        assert "Content-Encoding" not in response
+        assert "ETag" not in response
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_shared_link_with_a_query_string_is_served_and_cached_too(
+    client, letter, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 2
+    make_signature(letter, status=Signature.Status.APPROVED)
+    url = f"{LETTER_URL}?utm_source=newsletter&utm_source=mail"
+    assert "Mayor Ada Lovelace, Springfield, IL" in client.get(url).text
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
