@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1400,20000").split(",")]
-SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 SIGNONS = int(os.environ.get("BENCH_SIGNONS", "400"))
