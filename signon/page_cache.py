@@ -70,6 +70,9 @@ class Page:
     last_modified: float
     rendered_at: float
     checked_at: float = field(default=0.0)
+    # What the middleware inside PageCacheMiddleware added on the page's last full
+    # pass (X-Frame-Options, …), replayed on a fast hit; None until one was seen.
+    headers: list[tuple[str, str]] | None = None
 
     @property
     def size(self) -> int:
@@ -95,7 +98,7 @@ def cached_page(view: View) -> View:
             return compressed(request, view(request, slug, *args, **kwargs))
 
         # One page per query string (?state=, ?q=), parameters in a stable order.
-        key = (slug, tuple(sorted((name, tuple(values)) for name, values in request.GET.lists())))
+        key = _key(request)
         now = time.monotonic()
         with _lock:
             page = _pages.get(key)
@@ -120,6 +123,61 @@ def cached_page(view: View) -> View:
         return _send(request, page)
 
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Answers a fresh hit before the middleware listed after it runs.
+
+    Placed right after WhiteNoise, so a warm letter page costs about what a
+    static file does. A miss, or a page due for its database check, goes the
+    whole way to the decorated view as usual; on the way back this records the
+    headers the inner middleware added, and a fast hit sends them too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hit = _fresh_hit(request)
+        if hit is not None:
+            return hit
+        response = self.get_response(request)
+        page = getattr(response, "cached_page", None)
+        if page is not None and not response.cookies and response["Vary"] == "Accept-Encoding":
+            page.headers = [(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS]
+        return response
+
+
+# Set per response by _send(); everything else on a full pass is replayed on a hit.
+_OWN_HEADERS = {
+    "content-type", "content-length", "content-encoding", "vary", "etag", "last-modified",
+    "cache-control",
+}  # fmt: skip
+
+
+def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return None
+    page = _pages.get(_key(request))
+    if (
+        page is None
+        or page.headers is None
+        or time.monotonic() - page.checked_at >= settings.PAGE_CACHE_SECONDS
+    ):
+        return None
+    # The Host check CommonMiddleware would have made: a bad Host is a 400, cached or not.
+    request.get_host()
+    response = _send(request, page)
+    for name, value in page.headers:
+        response[name] = value
+    if response.status_code == 200:
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def _key(request: HttpRequest) -> tuple:
+    # One page per path and query string (?state=, ?q=), parameters in a stable order.
+    return (request.path, tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())))
 
 
 def letter_stamp(slug: str) -> tuple | None:
@@ -202,6 +260,7 @@ def _send(request: HttpRequest, page: Page) -> HttpResponse:
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.last_modified)
     response["Cache-Control"] = _cache_control()
+    response.cached_page = page
     # A repeat visit with a matching ETag (or an unchanged date) gets a 304.
     return get_conditional_response(
         request, etag=page.etag, last_modified=int(page.last_modified), response=response

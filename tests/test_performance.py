@@ -401,3 +401,22 @@ def test_a_shared_link_with_a_query_string_is_served_and_cached_too(
     assert "Mayor Ada Lovelace, Springfield, IL" in client.get(url).text
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_fast_hit_carries_the_same_security_headers_as_a_full_pass(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    full = client.get(LETTER_URL)  # rendered, through every middleware: headers recorded
+    hit = client.get(LETTER_URL)
+    assert hit.content == full.content
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "ETag"):
+        assert hit[header] == full[header], header
+    assert hit["Content-Length"] == str(len(full.content))
+
+
+@pytest.mark.django_db
+def test_a_warm_page_still_refuses_a_host_that_is_not_allowed(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    for _ in range(3):
+        assert client.get(LETTER_URL).status_code == 200
+    assert client.get(LETTER_URL, headers={"host": "evil.example"}).status_code == 400
