@@ -11,7 +11,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver
 	HTTPS_ONLY=false CACHE_URL=locmemcache:// EMAIL_URL=consolemail:// \
 	SIGNON_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0
 
-.PHONY: install run test lint format check migrations-check clean
+.PHONY: install run test bench lint format check migrations-check clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install
 	env $(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	env $(TEST_ENV) DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
 
+# Not part of `make test`: load figures on loopback (needs wrk; see BENCHMARKS.md).
+bench: install
+	scripts/bench
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,4 +48,4 @@ migrations-check: install
 
 clean:
 	-scripts/testdb stop
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .bench-*.log

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     # Above WhiteNoise, so the static files it answers carry the headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers a warm letter page before the middleware below (signon/page_cache.py).
+    "signon.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,6 +210,16 @@ SIGNON_RATE_LIMITS = _rate_limits("SIGNON_RATE_LIMITS", default="5/10m,20/d")
 SIGNON_MIN_FILL_SECONDS = env.int("SIGNON_MIN_FILL_SECONDS", default=3)
 if SIGNON_MIN_FILL_SECONDS < 0:
     raise ImproperlyConfigured("SIGNON_MIN_FILL_SECONDS must be 0 (off) or more.")
+
+# Each worker keeps the public letter page rendered and compressed in memory
+# (signon/page_cache.py) and checks the database for changes at most every
+# PAGE_CACHE_SECONDS; a CDN may hold it for the rest of a 5-second budget.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.float("PAGE_CACHE_SECONDS", default=2.0)
+if not 0 <= PAGE_CACHE_SECONDS <= 5:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_SECONDS must be between 0 and 5: a staff decision must show within 5 seconds."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,6 +4,8 @@ Staff write the body in Markdown; whatever they type, only a small set of
 harmless tags survives, so no script or event handler can reach a visitor.
 """
 
+from functools import lru_cache
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -15,6 +17,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# The same few texts are rendered on every letter page view; a changed text is a new key.
+@lru_cache(maxsize=64)
 def render_markdown(text: str) -> SafeString:
     """Render staff-written Markdown to sanitized HTML."""
     html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")

@@ -6,4 +6,8 @@ class SignonConfig(AppConfig):
     verbose_name = "Sign-on"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the audit log's signal receivers)
+        # Connect the receivers that keep the cached letter page fresh.
+        from . import (
+            audit,  # noqa: F401  (connects the audit log's signal receivers)
+            signals,  # noqa: F401
+        )

@@ -8,9 +8,11 @@ Python, so the page costs the same queries whatever the list's length or filter.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
@@ -30,6 +32,29 @@ class StateGroup:
     code: str
     name: str
     signatories: list[dict] = field(default_factory=list)
+
+    @property
+    def html(self) -> SafeString:
+        """The state's section of the letter page, built in Python.
+
+        At 20,000 names the template engine's cost per variable is most of a
+        render; one f-string per line with escaped values is several times
+        cheaper and gives the same markup.
+        """
+        items = "\n".join(
+            f'<li data-search="{escape(s["search_text"])}">Mayor {escape(s["mayor_first_name"])} '
+            f"{escape(s['mayor_last_name'])}, {escape(s['city'])}, {s['state']}</li>"
+            for s in self.signatories
+        )
+        code, name = self.code, escape(self.name)
+        return mark_safe(  # noqa: S308 -- code is a USPS code; every other value is escaped
+            f'<section class="signatories__state" aria-labelledby="state-{code}" '
+            f'data-state="{code}" data-state-name="{name}">\n'
+            f'<h3 id="state-{code}" class="signatories__state-name">{name} '
+            f'<span class="signatories__state-count">(<span data-count>{len(self.signatories)}'
+            f"</span>)</span></h3>\n"
+            f'<ul class="signatories__list">\n{items}\n</ul>\n</section>'
+        )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from . import abuse, emails, normalize
 from .contact import conference_contact
 from .forms import SignatureForm
 from .models import Signature
+from .page_cache import cached_page
 from .signatories import ListFilter, StateGroup, export_rows, group_by_state, public_rows
 
 # The session remembers which signature this browser just submitted, so the
@@ -33,6 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "signon/index.html", {"letters": letters})
 
 
+@cached_page
 def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A pure function of the letter, its approved list and the GET parameters
     # (no per-visitor content, no CSRF token), so the whole page can be cached.

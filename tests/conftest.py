@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from letters.models import Letter
+from signon import page_cache
 from signon.models import Signature
 
 SEED_SLUG = "immigration-reform"
@@ -20,6 +21,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings):
+    """No cached page survives from one test to the next (rolled-back rows send no signal).
+
+    The cache stays on, but checks the database on every request, so a test that
+    changes rows with ``update()`` still sees its change; the performance tests
+    set the production window themselves.
+    """
+    settings.PAGE_CACHE_SECONDS = 0
+    page_cache.clear()
+    yield
+    page_cache.clear()
 
 
 @pytest.fixture

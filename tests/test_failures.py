@@ -41,6 +41,9 @@ def test_a_lost_database_gives_503_saves_nothing_and_the_app_recovers_without_re
         "SIGNON_MIN_FILL_SECONDS": "0",
         # Keep connections open between requests: the outage must cut live ones.
         "CONN_MAX_AGE": "600",
+        # A worker may serve its copy of the letter page for PAGE_CACHE_SECONDS
+        # without the database; at 0 every request asks it, as this test needs.
+        "PAGE_CACHE_SECONDS": "0",
     }
     with gunicorn_server(tmp_path, env) as server:
         browser = Browser()

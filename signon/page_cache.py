@@ -1,0 +1,295 @@
+"""The public letter page, kept ready to send in each worker process.
+
+The letter page is read far more than it is written, and with every U.S. city
+signed on it is over a megabyte of HTML. So each worker keeps the rendered page
+in memory, with its gzip and brotli encodings computed once, and answers a hit
+without touching the database, the shared cache or a compressor.
+
+Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
+
+- A worker trusts its copy for ``PAGE_CACHE_SECONDS`` (default 2 s). After
+  that, the next request asks PostgreSQL one small question, the letter's
+  *stamp* (its status and edit time, and the count and latest edit of its
+  approved signatures), and renders again only when the stamp changed. The
+  database is the only source of truth, so nothing depends on a request landing
+  on the same process twice, and no shared cache is needed for correctness.
+- The worker that records a write (a staff decision in admin, a letter edit)
+  drops its copies at once (``signon/signals.py``), so staff see their own
+  decision on their next request.
+- A CDN may hold the page for the rest of the budget (``s-maxage``); browsers
+  revalidate each time (``max-age=0``) and get a 304 while the ETag holds.
+
+Why not a version key in the shared cache: that costs a network round trip on
+every hit, which is most of a hit's cost; one question per worker every two
+seconds costs nothing measurable.
+
+Compression is safe here: the page carries no CSRF token, no session and no
+per-user content. A response that does (the view touched the session or asked
+for a CSRF token, or set a cookie) is neither cached nor compressed.
+"""
+
+import gzip
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+import brotli
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from letters.models import Letter
+
+from .models import Signature
+
+# A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
+FRESHNESS_BUDGET = 5
+# Re-render at least this often even when the stamp holds, so a page that shows
+# something time-dependent never ages indefinitely.
+MAX_AGE_SECONDS = 60
+# Memory a worker may spend on pages: the full page at 20,000 names is ~1.7 MB
+# with its encodings; filtered pages (?state=, ?q=) are much smaller.
+MAX_BYTES = 24 * 1024 * 1024
+
+View = Callable[..., HttpResponse]
+
+
+@dataclass
+class Page:
+    stamp: tuple
+    body: bytes
+    encodings: dict[str, bytes]
+    content_type: str
+    etag: str
+    last_modified: float
+    rendered_at: float
+    checked_at: float = field(default=0.0)
+    # What the middleware inside PageCacheMiddleware added on the page's last full
+    # pass (X-Frame-Options, …), replayed on a fast hit; None until one was seen.
+    headers: list[tuple[str, str]] | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(data) for data in self.encodings.values())
+
+
+_pages: OrderedDict[tuple, Page] = OrderedDict()
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every page this process holds (after a write, and between tests)."""
+    with _lock:
+        _pages.clear()
+
+
+def cached_page(view: View) -> View:
+    """Serve ``view(request, slug)`` from this worker's memory, fresh and pre-compressed."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+            return compressed(request, view(request, slug, *args, **kwargs))
+
+        # One page per query string (?state=, ?q=), parameters in a stable order.
+        key = _key(request)
+        now = time.monotonic()
+        with _lock:
+            page = _pages.get(key)
+            if page is not None:
+                _pages.move_to_end(key)
+        if page is None or now - page.checked_at >= settings.PAGE_CACHE_SECONDS:
+            # Read the stamp before rendering: a write that lands in between
+            # shows in this render and changes the stamp, so the next check
+            # renders again rather than keeping a stale page.
+            stamp = letter_stamp(slug)
+            if (
+                page is not None
+                and page.stamp == stamp
+                and now - page.rendered_at < MAX_AGE_SECONDS
+            ):
+                page.checked_at = now
+            else:
+                response = view(request, slug, *args, **kwargs)
+                if stamp is None or not _is_shareable(request, response):
+                    return response
+                page = _store(key, stamp, response, now)
+        return _send(request, page)
+
+    return wrapper
+
+
+class PageCacheMiddleware:
+    """Answers a fresh hit before the middleware listed after it runs.
+
+    Placed right after WhiteNoise, so a warm letter page costs about what a
+    static file does. A miss, or a page due for its database check, goes the
+    whole way to the decorated view as usual; on the way back this records the
+    headers the inner middleware added, and a fast hit sends them too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hit = _fresh_hit(request)
+        if hit is not None:
+            return hit
+        response = self.get_response(request)
+        page = getattr(response, "cached_page", None)
+        if page is not None and not response.cookies and response["Vary"] == "Accept-Encoding":
+            page.headers = [(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS]
+        return response
+
+
+# Set per response by _send(); everything else on a full pass is replayed on a hit.
+_OWN_HEADERS = {
+    "content-type", "content-length", "content-encoding", "vary", "etag", "last-modified",
+    "cache-control",
+}  # fmt: skip
+
+
+def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return None
+    page = _pages.get(_key(request))
+    if (
+        page is None
+        or page.headers is None
+        or time.monotonic() - page.checked_at >= settings.PAGE_CACHE_SECONDS
+    ):
+        return None
+    # The Host check CommonMiddleware would have made: a bad Host is a 400, cached or not.
+    request.get_host()
+    response = _send(request, page)
+    for name, value in page.headers:
+        response[name] = value
+    if response.status_code == 200:
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def _key(request: HttpRequest) -> tuple:
+    # One page per path and query string (?state=, ?q=), parameters in a stable order.
+    return (request.path, tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())))
+
+
+def letter_stamp(slug: str) -> tuple | None:
+    """What the public page depends on, in one query; None when the letter is not public."""
+    approved = Q(signatures__status=Signature.Status.APPROVED)
+    row = (
+        Letter.objects.public()
+        .filter(slug=slug)
+        .annotate(
+            approved_count=Count("signatures", filter=approved),
+            approved_changed=Max("signatures__updated_at", filter=approved),
+        )
+        .values_list("pk", "status", "deadline", "updated_at", "approved_count", "approved_changed")
+        .first()
+    )
+    if row is None:
+        return None
+    deadline = row[2]
+    # Passing the deadline closes the form without any write: part of the stamp.
+    deadline_passed = deadline is not None and deadline.timestamp() <= time.time()
+    return (*row, deadline_passed)
+
+
+def compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Compress a shareable response on the fly (the uncached path)."""
+    if response.status_code != 200 or not _is_shareable(request, response):
+        return response
+    encoding = next(iter(_accepted_encodings(request)), "")
+    if encoding:
+        response.content = _encode(encoding, response.content, fast=True)
+        response["Content-Encoding"] = encoding
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = _cache_control()
+    return response
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """True when the response is the same for everyone and carries no secret."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Vary")
+        and not response.has_header("Cache-Control")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.accessed)
+    )
+
+
+def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page:
+    body = response.content
+    page = Page(
+        stamp=stamp,
+        body=body,
+        encodings={name: _encode(name, body) for name in ("br", "gzip")},
+        content_type=response["Content-Type"],
+        etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
+        last_modified=time.time(),
+        rendered_at=now,
+        checked_at=now,
+    )
+    with _lock:
+        _pages[key] = page
+        _pages.move_to_end(key)
+        while len(_pages) > 1 and sum(p.size for p in _pages.values()) > MAX_BYTES:
+            _pages.popitem(last=False)
+    return page
+
+
+def _send(request: HttpRequest, page: Page) -> HttpResponse:
+    # The smallest encoding the client accepts (as WhiteNoise does for static files).
+    accepted = [name for name in _accepted_encodings(request) if name in page.encodings]
+    encoding = min(accepted, key=lambda name: len(page.encodings[name]), default="")
+    response = HttpResponse(page.encodings[encoding] if encoding else page.body)
+    response["Content-Type"] = page.content_type
+    if encoding:
+        response["Content-Encoding"] = encoding
+    response["Vary"] = "Accept-Encoding"
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    response["Cache-Control"] = _cache_control()
+    response.cached_page = page
+    # A repeat visit with a matching ETag (or an unchanged date) gets a 304.
+    return get_conditional_response(
+        request, etag=page.etag, last_modified=int(page.last_modified), response=response
+    )
+
+
+def _cache_control() -> str:
+    # Browsers revalidate every time (a cheap 304); a CDN may hold the page for
+    # what the freshness budget leaves after the workers' own window.
+    shared = max(0, int(FRESHNESS_BUDGET - settings.PAGE_CACHE_SECONDS))
+    return f"public, max-age=0, s-maxage={shared}"
+
+
+def _accepted_encodings(request: HttpRequest) -> list[str]:
+    """Of 'br' and 'gzip', those the client accepts, brotli first."""
+    accepted = set()
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        name, _, params = item.strip().lower().partition(";")
+        if params.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            continue
+        accepted.add(name.strip())
+    return [name for name in ("br", "gzip") if name in accepted]
+
+
+def _encode(encoding: str, body: bytes, fast: bool = False) -> bytes:
+    # Cached pages: levels close to the best ratio at a small fraction of the
+    # time (a 20,000-name page, ~1 MB, takes ~50 ms, once after each decision).
+    # Uncached responses are compressed on every request: the fastest levels,
+    # still about a fifth of the plain size.
+    if encoding == "br":
+        return brotli.compress(body, mode=brotli.MODE_TEXT, quality=1 if fast else 7)
+    return gzip.compress(body, compresslevel=1 if fast else 6, mtime=0)

@@ -1,0 +1,426 @@
+"""The letter page at scale: constant queries, a warm cache, validators, compression.
+
+No timing assertions on speed here: the figures come from `make bench`
+(BENCHMARKS.md). The only clock in these tests is the product's promise that a
+staff decision shows within 5 seconds on every worker.
+"""
+
+import gzip
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import brotli
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+
+from signon import normalize
+from signon.models import Signature
+from signon.page_cache import cached_page
+
+from .conftest import make_signature
+
+LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
+CHANGELIST = reverse("admin:signon_signature_changelist")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def town_name(i: int) -> str:
+    """A distinct, letters-only city name for the i-th town ("Town Ab", "Town Ac", …)."""
+    letters = ""
+    i += 27
+    while i:
+        i, r = divmod(i, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[r] + letters
+    return f"Town {letters.capitalize()}"
+
+
+def approve_many(letter, n: int) -> None:
+    """n approved signatories in one insert (the way an import would add them)."""
+    now = timezone.now()
+    states = ["TX", "CA", "OH", "NY", "IL"]
+    Signature.objects.bulk_create(
+        Signature(
+            letter=letter,
+            mayor_first_name="Pat",
+            mayor_last_name=f"Mayor{chr(65 + i % 26)}",
+            city=town_name(i),
+            state=states[i % len(states)],
+            office_key=normalize.office_key(town_name(i), states[i % len(states)]),
+            contact_first_name="Chris",
+            contact_last_name="Aide",
+            contact_email="aide@example.org",
+            contact_phone="+12175550143",
+            status=Signature.Status.APPROVED,
+            approved_at=now,
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [5, 500])
+def test_the_letter_page_asks_three_questions_whatever_the_number_of_signatories(
+    client, letter, size, django_assert_num_queries
+):
+    approve_many(letter, size)
+    # The letter's stamp, the letter, its approved rows: never one per signatory.
+    with django_assert_num_queries(3):
+        page = client.get(LETTER_URL)
+    assert page.status_code == 200
+    assert page.text.count(">Mayor Pat ") == size
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [5, 500])
+def test_with_the_cache_off_the_page_still_asks_a_constant_two_questions(
+    client, letter, size, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE = False
+    approve_many(letter, size)
+    with django_assert_num_queries(2):
+        page = client.get(LETTER_URL)
+    assert page.text.count(">Mayor Pat ") == size
+
+
+@pytest.mark.django_db
+def test_a_warm_page_is_served_without_asking_the_database_anything(
+    client, letter, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 2
+    approve_many(letter, 50)
+    first = client.get(LETTER_URL)
+    with django_assert_num_queries(0):
+        second = client.get(LETTER_URL)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_repeat_visit_with_the_etag_or_the_date_gets_a_304(client, letter):
+    make_signature(letter, status=Signature.Status.APPROVED)
+    page = client.get(LETTER_URL)
+    assert page["ETag"].startswith('W/"')
+    assert page["Last-Modified"].endswith(" GMT")
+
+    again = client.get(LETTER_URL, headers={"if-none-match": page["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == page["ETag"]
+
+    since = client.get(LETTER_URL, headers={"if-modified-since": page["Last-Modified"]})
+    assert since.status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_new_approval_changes_the_etag_so_the_repeat_visit_gets_the_new_page(client, letter):
+    page = client.get(LETTER_URL)
+    make_signature(letter, mayor_first_name="Nia", city="Dayton", state="OH", status="approved")
+    again = client.get(LETTER_URL, headers={"if-none-match": page["ETag"]})
+    assert again.status_code == 200
+    assert again["ETag"] != page["ETag"]
+    assert "Mayor Nia Lovelace, Dayton, OH" in again.text
+
+
+DECODERS = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "encodings"),
+    [
+        ("gzip, deflate, br", {"br", "gzip"}),  # the smaller of the two
+        ("br", {"br"}),
+        ("gzip, deflate", {"gzip"}),
+        ("br;q=0, gzip", {"gzip"}),
+    ],
+)
+def test_the_page_is_served_compressed_to_clients_that_accept_it(client, letter, accept, encodings):
+    approve_many(letter, 300)
+    plain = client.get(LETTER_URL)
+    assert "Content-Encoding" not in plain
+    page = client.get(LETTER_URL, headers={"accept-encoding": accept})
+    assert page["Content-Encoding"] in encodings
+    assert page["Vary"] == "Accept-Encoding"
+    assert DECODERS[page["Content-Encoding"]](page.content) == plain.content
+    assert len(page.content) < len(plain.content) / 4
+
+
+@pytest.mark.django_db
+def test_the_compressed_page_carries_no_secret_and_sets_no_cookie(client, letter):
+    """Compression attacks (BREACH) need a secret on a compressed page: there is none."""
+    client.get(reverse("signon:sign", kwargs={"slug": letter.slug}))  # a CSRF cookie exists
+    page = client.get(LETTER_URL, headers={"accept-encoding": "gzip"})
+    html = gzip.decompress(page.content).decode()
+    assert "csrfmiddlewaretoken" not in html
+    assert client.cookies["csrftoken"].value not in html
+    assert not page.cookies
+    assert "Cookie" not in page["Vary"]
+
+
+@pytest.mark.django_db
+def test_the_page_with_the_cache_off_is_still_compressed(client, letter, settings):
+    settings.PAGE_CACHE = False
+    page = client.get(LETTER_URL, headers={"accept-encoding": "gzip"})
+    assert page["Content-Encoding"] == "gzip"
+    assert "Mayor" in gzip.decompress(page.content).decode()
+
+
+@pytest.mark.django_db
+def test_cache_control_lets_a_cdn_hold_the_page_briefly_and_browsers_revalidate(
+    client, letter, settings
+):
+    settings.PAGE_CACHE_SECONDS = 2
+    page = client.get(LETTER_URL)
+    directives = {d.strip() for d in page["Cache-Control"].split(",")}
+    # Two seconds in the worker plus three at the CDN: the 5-second promise.
+    assert directives == {"public", "max-age=0", "s-maxage=3"}
+
+
+@pytest.mark.django_db
+def test_the_sign_on_form_is_neither_cached_publicly_nor_compressed(client, letter):
+    form = client.get(
+        reverse("signon:sign", kwargs={"slug": letter.slug}), headers={"accept-encoding": "gzip"}
+    )
+    assert "Content-Encoding" not in form
+    assert "public" not in form.get("Cache-Control", "")
+    assert "csrfmiddlewaretoken" in form.text
+
+
+@pytest.mark.django_db
+def test_names_in_the_list_are_escaped(client, letter):
+    make_signature(letter, mayor_last_name="O'Neil <b>", status=Signature.Status.APPROVED)
+    html = client.get(LETTER_URL).text
+    assert "Mayor Ada O&#x27;Neil &lt;b&gt;, Springfield, IL" in html
+    assert "<b>" not in html
+
+
+@pytest.mark.django_db
+def test_a_draft_letter_is_not_served_from_the_cache(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    assert client.get(LETTER_URL).status_code == 200
+    letter.status = letter.Status.DRAFT
+    letter.save()
+    assert client.get(LETTER_URL).status_code == 404
+
+
+@pytest.fixture
+def staff_client(client, db):
+    staff = get_user_model().objects.create_superuser("ana", "ana@usmayors.example", "pw")
+    client.force_login(staff)
+    return client
+
+
+@pytest.mark.django_db
+def test_a_staff_decision_shows_at_once_in_the_worker_that_recorded_it(
+    staff_client, letter, settings
+):
+    settings.PAGE_CACHE_SECONDS = 2
+    signature = make_signature(letter, mayor_first_name="Rosa", city="Tucson", state="AZ")
+    assert "Mayor Rosa" not in staff_client.get(LETTER_URL).text
+
+    staff_client.post(
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [signature.pk]}
+    )
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.APPROVED
+    assert "Mayor Rosa Lovelace, Tucson, AZ" in staff_client.get(LETTER_URL).text
+
+    signature.decide(
+        Signature.Status.WITHDRAWN,
+        get_user_model().objects.get(username="ana"),
+        reason="The office asked to come off.",
+    )
+    assert "Mayor Rosa" not in staff_client.get(LETTER_URL).text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def _get(port: int, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.read().decode()
+
+
+@pytest.fixture
+def two_worker_processes(tmp_path):
+    """Two gunicorn processes with production settings, as two workers of one site."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "false",
+        "HTTPS_ONLY": "false",
+        "CONN_MAX_AGE": "0",
+    }
+    env.pop("PAGE_CACHE_SECONDS", None)  # the production default
+    ports, processes, logs = [], [], []
+    for n in range(2):
+        port = _free_port()
+        log = (tmp_path / f"gunicorn{n}.log").open("w")
+        logs.append(log)
+        processes.append(
+            subprocess.Popen(  # noqa: S603
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--no-control-socket",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        ports.append(port)
+    try:
+        for port in ports:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    _get(port, "/healthz")
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+        for log in logs:
+            log.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_staff_decision_shows_on_every_worker_process_within_five_seconds(
+    staff_client, letter, two_worker_processes
+):
+    assert settings.DATABASES["default"]["NAME"].startswith("test_")
+    signature = make_signature(letter, mayor_first_name="Quinta", city="Marfa", state="TX")
+    for port in two_worker_processes:
+        # Each process renders the page once and then serves it from memory.
+        assert "Mayor Quinta" not in _get(port, LETTER_URL)
+        assert "Mayor Quinta" not in _get(port, LETTER_URL)
+
+    staff_client.post(
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [signature.pk]}
+    )
+    decided = time.monotonic()
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.APPROVED
+
+    shown_on = set()
+    while time.monotonic() - decided < 5 and len(shown_on) < 2:
+        for port in two_worker_processes:
+            if "Mayor Quinta Lovelace, Marfa, TX" in _get(port, LETTER_URL):
+                shown_on.add(port)
+        time.sleep(0.2)
+    assert shown_on == set(two_worker_processes)
+
+
+def _with_session(request):
+    SessionMiddleware(lambda r: HttpResponse()).process_request(request)
+    return request
+
+
+@pytest.mark.django_db
+def test_each_query_string_is_cached_apart_so_a_filter_never_shows_another(rf, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    calls = []
+
+    @cached_page
+    def view(request, slug):
+        calls.append(request.GET.urlencode())
+        return HttpResponse(f"filtered by {request.GET.get('state', 'nothing')}")
+
+    for query in ("state=TX", "state=OH", "", "state=TX"):
+        request = _with_session(rf.get(f"/letters/{letter.slug}/?{query}"))
+        response = view(request, letter.slug)
+        assert response.content.decode() == f"filtered by {query[6:] or 'nothing'}"
+    assert calls == ["state=TX", "state=OH", ""]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secret", ["session", "csrf token", "cookie"])
+def test_a_response_with_anything_personal_is_neither_cached_nor_compressed(rf, letter, secret):
+    calls = []
+
+    @cached_page
+    def view(request, slug):
+        calls.append(slug)
+        response = HttpResponse("personal " * 100)
+        if secret == "session":
+            request.session["seen"] = True
+        elif secret == "csrf token":
+            get_token(request)
+        else:
+            response.set_cookie("hello", "there")
+        return response
+
+    for _ in range(2):
+        request = _with_session(
+            rf.get(f"/letters/{letter.slug}/", headers={"accept-encoding": "gzip"})
+        )
+        response = view(request, letter.slug)
+        assert "Content-Encoding" not in response
+        assert "ETag" not in response
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_a_shared_link_with_a_query_string_is_served_and_cached_too(
+    client, letter, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 2
+    make_signature(letter, status=Signature.Status.APPROVED)
+    url = f"{LETTER_URL}?utm_source=newsletter&utm_source=mail"
+    assert "Mayor Ada Lovelace, Springfield, IL" in client.get(url).text
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_fast_hit_carries_the_same_security_headers_as_a_full_pass(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    full = client.get(LETTER_URL)  # rendered, through every middleware: headers recorded
+    hit = client.get(LETTER_URL)
+    assert hit.content == full.content
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "ETag"):
+        assert hit[header] == full[header], header
+    assert hit["Content-Length"] == str(len(full.content))
+
+
+@pytest.mark.django_db
+def test_a_warm_page_still_refuses_a_host_that_is_not_allowed(client, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 2
+    for _ in range(3):
+        assert client.get(LETTER_URL).status_code == 200
+    assert client.get(LETTER_URL, headers={"host": "evil.example"}).status_code == 400
