@@ -95,6 +95,10 @@ class Letter(models.Model):
         return self.deadline is None or timezone.now() < self.deadline
 
     @property
+    def deadline_passed(self) -> bool:
+        return self.deadline is not None and self.deadline <= timezone.now()
+
+    @property
     def public_status(self) -> str:
         """The status as the public sees it: an open letter past its deadline is closed.
 

@@ -190,15 +190,21 @@ def letter_stamp(slug: str) -> tuple | None:
             approved_count=Count("signatures", filter=approved),
             approved_changed=Max("signatures__updated_at", filter=approved),
         )
-        .values_list("pk", "status", "deadline", "updated_at", "approved_count", "approved_changed")
+        .values_list(
+            "pk", "status", "deadline", "list_published_at", "updated_at", "approved_count",
+            "approved_changed",
+        )
         .first()
-    )
+    )  # fmt: skip
     if row is None:
         return None
-    deadline = row[2]
-    # Passing the deadline closes the form without any write: part of the stamp.
-    deadline_passed = deadline is not None and deadline.timestamp() <= time.time()
-    return (*row, deadline_passed)
+    deadline, release = row[2], row[3]
+    # Passing the deadline closes the form, and passing the release time ends the
+    # list's embargo, without any write: both are part of the stamp.
+    now = time.time()
+    deadline_passed = deadline is not None and deadline.timestamp() <= now
+    embargo_over = release is None or release.timestamp() <= now
+    return (*row, deadline_passed, embargo_over)
 
 
 def compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:

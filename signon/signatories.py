@@ -21,6 +21,8 @@ from .normalize import fold
 from .states import State
 
 PUBLIC_FIELDS = ("mayor_first_name", "mayor_last_name", "city", "state", "approved_at")
+# What the letter page's list shows: no dates, whose conversion per row costs.
+LIST_FIELDS = PUBLIC_FIELDS[:4]
 
 # A search longer than any name and city together cannot match; cut there so a
 # pasted essay costs nothing.
@@ -41,11 +43,14 @@ class StateGroup:
         render; one f-string per line with escaped values is several times
         cheaper and gives the same markup.
         """
-        items = "\n".join(
-            f'<li data-search="{escape(s["search_text"])}">Mayor {escape(s["mayor_first_name"])} '
-            f"{escape(s['mayor_last_name'])}, {escape(s['city'])}, {s['state']}</li>"
+        # One escaping pass over the whole group, then the markup goes in at the
+        # line breaks: a name holds none (the form collapses whitespace; admin
+        # inputs are one line), so each marks exactly one place.
+        text = "\n".join(
+            f"Mayor {s['mayor_first_name']} {s['mayor_last_name']}, {s['city']}, {s['state']}"
             for s in self.signatories
         )
+        items = "<li>" + escape(text).replace("\n", "</li>\n<li>") + "</li>"
         code, name = self.code, escape(self.name)
         return mark_safe(  # noqa: S308 -- code is a USPS code; every other value is escaped
             f'<section class="signatories__state" aria-labelledby="state-{code}" '
@@ -87,7 +92,7 @@ class ListFilter:
         # Every word typed must appear in the mayor's name or the city, ignoring
         # case, accents and punctuation: "penasco" finds "Peñasco". "St" finds
         # "St. Louis" (stored as "saint louis") and also "Stamford", half typed.
-        text = row["search_text"]
+        text = fold(f"{row['mayor_first_name']} {row['mayor_last_name']} {row['city']}")
         return all(
             expanded in text or typed in text
             for expanded, typed in zip(
@@ -98,22 +103,14 @@ class ListFilter:
         )
 
 
-def public_rows(letter: Letter) -> list[dict]:
-    """Approved signatories in state-code, then city order, as dicts of public fields.
-
-    Each row also carries ``search_text``: the folded name and city the search
-    (server-side and in the browser) compares against.
-    """
-    rows = list(
+def public_rows(letter: Letter, fields: tuple[str, ...] = PUBLIC_FIELDS) -> list[dict]:
+    """Approved signatories in state-code, then city order, as dicts of public fields."""
+    return list(
         Signature.objects.for_public_display()
         .filter(letter=letter)
         .order_by("office_key", "mayor_last_name", "mayor_first_name")
-        .values(*PUBLIC_FIELDS)
+        .values(*fields)
     )
-    for row in rows:
-        name_and_city = f"{row['mayor_first_name']} {row['mayor_last_name']} {row['city']}"
-        row["search_text"] = fold(name_and_city)
-    return rows
 
 
 def group_by_state(rows: list[dict]) -> list[StateGroup]:

@@ -13,7 +13,7 @@
   var queryInput = document.getElementById("filter-q");
   var status = document.getElementById("filter-status");
   var empty = document.getElementById("filter-empty");
-  var total = groupsBox.querySelectorAll("li[data-search]").length;
+  var total = groupsBox.querySelectorAll("li").length;
   var sections = Array.prototype.slice.call(groupsBox.querySelectorAll("section[data-state]"));
   var announceTimer = null;
 
@@ -30,6 +30,17 @@
     }).join(" ");
   }
 
+  // What a search compares against: the mayor's name and the city, folded once
+  // ("Mayor Ada Lovelace, Springfield, IL" gives "ada lovelace springfield"),
+  // as signatories.ListFilter does on the server.
+  function searchText(item) {
+    if (item.searchText === undefined) {
+      var line = item.textContent.replace(/^Mayor /, "").replace(/, [A-Z]{2}$/, "");
+      item.searchText = fold(line, false);
+    }
+    return item.searchText;
+  }
+
   function apply() {
     var state = stateSelect.value;
     // "St" finds "St. Louis" (folded to "saint louis") and, half typed, "Stamford".
@@ -39,8 +50,8 @@
     sections.forEach(function (section) {
       var inState = !state || section.getAttribute("data-state") === state;
       var count = 0;
-      section.querySelectorAll("li[data-search]").forEach(function (item) {
-        var text = item.getAttribute("data-search");
+      section.querySelectorAll("li").forEach(function (item) {
+        var text = searchText(item);
         var match = inState && expanded.every(function (word, i) {
           return text.indexOf(word) !== -1 || text.indexOf(typed[i]) !== -1;
         });
