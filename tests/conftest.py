@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 
@@ -35,6 +36,18 @@ def _fresh_page_cache(settings):
     page_cache.clear()
     yield
     page_cache.clear()
+
+
+@pytest.fixture
+def staff(db):
+    """A superuser of the staff desk."""
+    return get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example", "pw")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

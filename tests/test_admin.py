@@ -1,7 +1,6 @@
 """The staff desk: lists, filters, search and the approve / reject actions."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from signon.models import Signature
@@ -9,17 +8,6 @@ from signon.models import Signature
 from .conftest import make_signature
 
 CHANGELIST = reverse("admin:signon_signature_changelist")
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example", "pw")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 @pytest.mark.django_db

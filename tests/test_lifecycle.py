@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -15,17 +14,6 @@ from signon.delivery import AlreadyDelivered, record_delivery
 from signon.models import Signature
 
 from .conftest import form_data, make_signature
-
-
-@pytest.fixture
-def staff(db):
-    return get_user_model().objects.create_superuser("desk", "desk@usmayors.example", "pw")
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def sign_url(letter: Letter) -> str:
