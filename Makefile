@@ -20,9 +20,14 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
-run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+run: install .env
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# A developer's machine runs with DEBUG on, so `manage.py createsuperuser` and
+# friends work from the shell too. Kept out of git; delete it to start over.
+.env:
+	printf '# Local development settings, written by make run (not committed).\nDEBUG=true\n' > .env
 
 test: install
 	@url="$${DATABASE_URL:-}"; \
