@@ -4,6 +4,8 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -54,8 +56,6 @@ class LetterVersionInline(admin.TabularInline):
 
     @admin.display(description="version")
     def version_link(self, obj: LetterVersion) -> str:
-        from django.urls import reverse
-
         url = reverse("admin:letters_letterversion_change", args=[obj.pk])
         return format_html('<a href="{}">Version {}</a>', url, obj.number)
 
@@ -188,14 +188,10 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description="delivery packet")
     def packet_link(self, obj: Delivery) -> str:
-        from django.urls import reverse
-
         url = reverse("admin:letters_delivery_packet", args=[obj.pk])
         return format_html('<a href="{}">Download the delivery packet (PDF)</a>', url)
 
     def get_urls(self):
-        from django.urls import path
-
         return [
             path(
                 "<int:pk>/packet.pdf",
@@ -206,8 +202,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         ]
 
     def packet_view(self, request, pk: int):
-        from django.http import Http404, HttpResponse
-
+        # ReportLab loads when a packet is asked for, not in every worker at start-up.
         from .packet import delivery_packet_pdf
 
         delivery = Delivery.objects.select_related("letter", "version").filter(pk=pk).first()
