@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 from letters.models import Letter
 from signon import page_cache
@@ -70,6 +71,13 @@ def make_signature(letter: Letter, **fields) -> Signature:
         **fields,
     }
     return Signature.objects.create(letter=letter, **values)
+
+
+def approved_signature(letter: Letter, **fields) -> Signature:
+    """An approved signature, listed publicly from now."""
+    return make_signature(
+        letter, status=Signature.Status.APPROVED, approved_at=timezone.now(), **fields
+    )
 
 
 def form_data(**fields) -> dict:

@@ -14,7 +14,7 @@ from letters.models import Letter
 from signon.delivery import record_delivery
 from signon.models import Signature
 
-from .conftest import form_data, make_signature
+from .conftest import approved_signature, form_data
 
 EASTERN_NOON = datetime.datetime(2026, 3, 2, 17, 0, tzinfo=datetime.UTC)  # 12:00 PM EST
 
@@ -25,12 +25,6 @@ def staff_client(db) -> Client:
     staff = get_user_model().objects.create_user("desk", password="pw", is_staff=True)
     client.force_login(staff)
     return client
-
-
-def approved(letter: Letter, **fields) -> Signature:
-    return make_signature(
-        letter, status=Signature.Status.APPROVED, approved_at=timezone.now(), **fields
-    )
 
 
 def public_urls(letter: Letter) -> dict[str, str]:
@@ -91,7 +85,7 @@ def test_the_deadline_is_shown_in_the_conferences_time_zone(client, letter):
 
 @pytest.mark.django_db
 def test_after_its_deadline_the_page_says_when_it_closed_and_offers_no_form(client, letter):
-    approved(letter)
+    approved_signature(letter)
     Letter.objects.filter(pk=letter.pk).update(deadline=EASTERN_NOON)
     html = client.get(letter.get_absolute_url()).text
     assert "it closed on March 2, 2026, at 12:00 PM EST" in html
@@ -106,7 +100,7 @@ def test_after_its_deadline_the_page_says_when_it_closed_and_offers_no_form(clie
 
 @pytest.mark.django_db
 def test_a_closed_letter_keeps_its_list_public_and_takes_no_signatures(client, letter):
-    approved(letter)
+    approved_signature(letter)
     letter.status = Letter.Status.CLOSED
     letter.save()
     html = client.get(letter.get_absolute_url()).text
@@ -121,8 +115,8 @@ def test_a_closed_letter_keeps_its_list_public_and_takes_no_signatures(client, l
 
 @pytest.mark.django_db
 def test_a_delivered_letter_says_so_and_keeps_its_list(client, letter):
-    approved(letter)
-    approved(letter, city="Peoria")
+    approved_signature(letter)
+    approved_signature(letter, city="Peoria")
     record_delivery(
         letter, user=None, delivered_on=datetime.date(2026, 3, 9), delivered_to="Congress",
         method="by hand",
@@ -139,7 +133,7 @@ def test_a_delivered_letter_says_so_and_keeps_its_list(client, letter):
 @pytest.mark.django_db
 def test_a_withdrawal_after_delivery_is_recorded_and_leaves_the_delivery_as_it_was(client, letter):
     staff = get_user_model().objects.create_user("desk2", is_staff=True)
-    signature = approved(letter)
+    signature = approved_signature(letter)
     delivery = record_delivery(
         letter, user=staff, delivered_on=datetime.date(2026, 3, 9), delivered_to="Congress",
         method="by hand",
@@ -174,7 +168,7 @@ def test_the_page_says_when_the_text_last_changed_once_it_has(client, letter):
 
 @pytest.mark.django_db
 def test_under_embargo_the_list_and_its_count_are_hidden_everywhere(client, letter):
-    approved(letter, mayor_first_name="Secret")
+    approved_signature(letter, mayor_first_name="Secret")
     letter.list_published_at = datetime.datetime(2030, 1, 15, 15, 0, tzinfo=datetime.UTC)
     letter.save()
 
@@ -198,7 +192,7 @@ def test_under_embargo_the_list_and_its_count_are_hidden_everywhere(client, lett
 
 @pytest.mark.django_db
 def test_from_its_release_time_the_list_is_public(client, letter):
-    approved(letter, mayor_first_name="Released")
+    approved_signature(letter, mayor_first_name="Released")
     letter.list_published_at = timezone.now() - datetime.timedelta(minutes=1)
     letter.save()
     urls = public_urls(letter)
@@ -211,7 +205,7 @@ def test_from_its_release_time_the_list_is_public(client, letter):
 @pytest.mark.django_db
 def test_the_release_time_passing_refreshes_a_cached_page(client, letter, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    approved(letter, mayor_first_name="Timed")
+    approved_signature(letter, mayor_first_name="Timed")
     release = timezone.now() + datetime.timedelta(seconds=1.5)
     Letter.objects.filter(pk=letter.pk).update(list_published_at=release)
     assert "Mayor Timed" not in client.get(letter.get_absolute_url()).text

@@ -10,14 +10,15 @@ from django.utils import timezone
 
 from signon.models import Signature
 
-from .conftest import make_signature
+from .conftest import approved_signature, make_signature
 
 APPROVED = Signature.Status.APPROVED
 
 
 def approve(letter, first: str, last: str, city: str, state: str) -> Signature:
-    return make_signature(letter, mayor_first_name=first, mayor_last_name=last, city=city,
-                          state=state, status=APPROVED, approved_at=timezone.now())  # fmt: skip
+    return approved_signature(
+        letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state
+    )
 
 
 @pytest.fixture

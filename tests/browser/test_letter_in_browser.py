@@ -6,23 +6,22 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from signon.models import Signature
 
+from ..conftest import approved_signature
 from .conftest import BROWSER_TEST, add_signatories, public_name
 
 pytestmark = BROWSER_TEST
 
 
 def approve(letter, first: str, last: str, city: str, state: str) -> Signature:
-    return Signature.objects.create(
-        letter=letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state,
+    return approved_signature(
+        letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state,
         contact_first_name="Private", contact_last_name="Person",
-        contact_email="private@city.example.gov", contact_phone="+12025550143",
-        status=Signature.Status.APPROVED, approved_at=timezone.now(),
+        contact_email="private@city.example.gov",
     )  # fmt: skip
 
 
