@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import TEXT_FIELDS, Delivery, Letter, LetterVersion
+from .models import TEXT_FIELDS, Delivery, Letter, LetterVersion, normalize_text
 
 
 class LetterAdminForm(forms.ModelForm):
@@ -29,10 +29,23 @@ class LetterAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        text_changed = bool(TEXT_FIELDS & set(self.changed_data))
-        was_public = self.instance.pk and self.instance.status != Letter.Status.DRAFT
-        if text_changed and was_public and not cleaned.get("confirm_new_version"):
-            version = self.instance.current_version
+        # Judge the text and status being saved, not the stored ones: the
+        # confirmation must protect a save that publishes or edits at once.
+        # Words compare normalized (browsers send CRLF; the form strips the
+        # ends), so saving the text unchanged never asks for a new version.
+        stored = self.instance
+        if not stored.pk:
+            return cleaned
+        text_changed = False
+        for field in TEXT_FIELDS & set(cleaned):
+            if normalize_text(cleaned[field]) == normalize_text(getattr(stored, field)):
+                cleaned[field] = getattr(stored, field)  # the same words: keep them as stored
+            else:
+                text_changed = True
+        # Public before this save or made public by it.
+        public = {stored.status, cleaned.get("status", stored.status)} != {Letter.Status.DRAFT}
+        if text_changed and public and not cleaned.get("confirm_new_version"):
+            version = stored.current_version
             next_number = version.number + 1 if version else 1
             raise forms.ValidationError(
                 f"This letter is public and may already have signatures. Saving these "

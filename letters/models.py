@@ -1,15 +1,47 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from .rendering import render_markdown
 
 # The fields whose words make up what a mayor signs.
 TEXT_FIELDS = {"salutation", "body", "closing"}
+# What a delivered letter keeps for good: what was delivered, and that it was.
+FROZEN_WHEN_DELIVERED = {"status", "title", *TEXT_FIELDS}
+
+
+class LetterLocked(ValidationError):
+    """A change the letter's history forbids (signed text, a delivered letter)."""
+
+
+def normalize_text(text: str) -> str:
+    """The words as signed: LF line endings, no trailing spaces, no blank lines at the ends.
+
+    Browsers send textareas with CRLF and Django's forms strip the ends, so the
+    same words typed or saved again must compare (and fingerprint) the same.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def is_signed(obj: "Letter | LetterVersion") -> bool:
+    """Has anyone signed this letter or this version (a signature row of any status)?
+
+    The letters app knows nothing of signatures: an app that collects them
+    relates its rows to Letter and LetterVersion with related_name="signatures"
+    (signon.Signature does), and any such row counts.
+    """
+    signatures = getattr(obj, "signatures", None)
+    if signatures is not None and signatures.exists():
+        return True
+    if isinstance(obj, Letter) and obj.pk:
+        return any(is_signed(version) for version in obj.versions.all())
+    return False
 
 
 class LetterQuerySet(models.QuerySet):
@@ -77,12 +109,75 @@ class Letter(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.pk:
+            stored = Letter.objects.filter(pk=self.pk).first()
+            if stored is not None:
+                self.check_change_from(stored)
+
+    def check_change_from(self, stored: "Letter") -> None:
+        """Refuse, with LetterLocked, a change the letter's history does not allow.
+
+        - A delivered letter's words, title and status stay as delivered: a
+          correction is a new letter (README, "Correcting a delivered letter").
+        - A letter becomes Delivered only by recording its delivery.
+        - A letter anyone has signed never returns to Draft, where its text could
+          be edited as if nobody had read it.
+        """
+        if stored.status == self.Status.DELIVERED:
+            changed = sorted(
+                name
+                for name in FROZEN_WHEN_DELIVERED
+                if self._normalized(name) != stored._normalized(name)
+            )
+            if changed:
+                raise LetterLocked(
+                    f"This letter was delivered; its {', '.join(changed)} can no longer "
+                    f"change. To correct it, start a new letter.",
+                    code="delivered",
+                )
+            return
+        if self.status == self.Status.DELIVERED and not Delivery.objects.filter(
+            letter_id=self.pk
+        ).exists():
+            raise LetterLocked(
+                "A letter is marked delivered by recording its delivery "
+                "(“Record the delivery…” below), not by choosing the status.",
+                code="delivered_without_record",
+            )
+        if (
+            self.status == self.Status.DRAFT
+            and stored.status != self.Status.DRAFT
+            and is_signed(stored)
+        ):
+            raise LetterLocked(
+                "Mayors have signed this letter, so it cannot return to Draft. Close it "
+                "instead, or change its text: the change becomes a new version and the "
+                "signatures stay with the version they signed.",
+                code="signed_to_draft",
+            )
+
+    def _normalized(self, name: str) -> str:
+        value = getattr(self, name)
+        return normalize_text(value) if name in TEXT_FIELDS else value
+
     def save(self, *args, version_author=None, **kwargs):
-        """Save, and keep the text's versions in step (see record_text_version)."""
-        super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & TEXT_FIELDS:
-            record_text_version(self, version_author)
+        """Save, and keep the text's versions in step (see record_text_version).
+
+        Checked against the stored row under a lock, whatever path saves (admin
+        form, action, shell), and saved in one transaction with its version: if
+        the version cannot be recorded, the row is not changed either.
+        """
+        with transaction.atomic():
+            if self.pk:
+                stored = Letter.objects.select_for_update().filter(pk=self.pk).first()
+                if stored is not None:
+                    self.check_change_from(stored)
+            super().save(*args, **kwargs)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or set(update_fields) & TEXT_FIELDS:
+                record_text_version(self, version_author)
 
     def get_absolute_url(self) -> str:
         return reverse("signon:letter", kwargs={"slug": self.slug})
@@ -129,8 +224,9 @@ class Letter(models.Model):
 
 
 def text_sha256(salutation: str, body: str, closing: str) -> str:
-    """The fingerprint of a letter's text, as signed."""
-    text = "\n\n".join([salutation.strip(), body.strip(), closing.strip()])
+    """The fingerprint of a letter's text, as signed: of the normalized words,
+    so the same text saved with CRLF or a trailing newline is the same version."""
+    text = "\n\n".join(normalize_text(part) for part in (salutation, body, closing))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -171,16 +267,19 @@ class LetterVersion(models.Model):
 def record_text_version(letter: Letter, user=None) -> LetterVersion:
     """Make the letter's current text its latest version, and return that version.
 
-    Nothing changes when the text is the same. While the letter is a draft its
-    one version is rewritten in place (nobody can have signed it); once it is
-    public, a change adds version n + 1 and leaves the old ones as they were.
+    Nothing changes when the normalized text is the same. The latest version is
+    rewritten in place only while the letter is a draft and no signature (of
+    any status) references it; otherwise a change adds version n + 1 and leaves
+    the old ones, and the signatures pointing at them, as they were.
     """
     digest = text_sha256(letter.salutation, letter.body, letter.closing)
     with transaction.atomic():
         # Lock the letter row so two staff saving at once cannot both add "v2".
         Letter.objects.select_for_update().filter(pk=letter.pk).first()
         latest = letter.versions.order_by("-number").first()
-        if latest and latest.sha256 == digest:
+        # Recomputed rather than read: versions fingerprinted before the text was
+        # normalized compare by their words, not by an older hash.
+        if latest and text_sha256(latest.salutation, latest.body, latest.closing) == digest:
             return latest
         fields = {
             "salutation": letter.salutation,
@@ -190,7 +289,10 @@ def record_text_version(letter: Letter, user=None) -> LetterVersion:
             "created_at": timezone.now(),
             "created_by": user,
         }
-        if latest and letter.status == Letter.Status.DRAFT:
+        # In place only while the letter is a draft and nobody signed the version:
+        # a public text may be on a signer's screen, and the sign-on form checks
+        # the version number it showed.
+        if latest and letter.status == Letter.Status.DRAFT and not is_signed(latest):
             for name, value in fields.items():
                 setattr(latest, name, value)
             latest.save()
@@ -231,4 +333,21 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
-        return f"{self.letter} delivered {self.delivered_on:%B %-d, %Y}"
+        # Django's formatting: strftime's no-padding dash flag exists only in glibc.
+        return f"{self.letter} delivered {dateformat.format(self.delivered_on, 'F j, Y')}"
+
+    def save(self, *args, **kwargs):
+        # What was delivered stays as delivered: the letter, its text and its list.
+        if self.pk:
+            stored = Delivery.objects.filter(pk=self.pk).first()
+            if stored and (
+                stored.letter_id != self.letter_id
+                or stored.version_id != self.version_id
+                or stored.signatories != self.signatories
+                or stored.signatory_count != self.signatory_count
+            ):
+                raise LetterLocked(
+                    "A delivery's letter, text and list of signatories never change.",
+                    code="delivery_frozen",
+                )
+        super().save(*args, **kwargs)

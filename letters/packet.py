@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import CondPageBreak
 
-from .models import Delivery
+from .models import Delivery, LetterVersion
 from .rendering import render_markdown
 
 NAVY = colors.HexColor("#14325c")
@@ -114,6 +114,38 @@ def _letter_blocks(markdown_text: str) -> list[tuple[str, str | list[str]]]:
     return parser.blocks
 
 
+def _text_story(version: LetterVersion, styles: dict) -> list:
+    """A version's body and closing as paragraphs and bullet lists."""
+    story = []
+    for kind, content in _letter_blocks(version.body) + _letter_blocks(version.closing):
+        if kind == "p":
+            story.append(Paragraph(content, styles["body"]))
+        else:
+            items = [ListItem(Paragraph(item, styles["body"]), leftIndent=18) for item in content]
+            story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=18))
+    return story
+
+
+def _name_grid(rows: list[dict], styles: dict) -> list:
+    """Signatories under their state's name, in columns."""
+    story = []
+    for state_name, group in groupby(rows, key=lambda row: row["state_name"]):
+        names = [
+            Paragraph(
+                escape(f"{r['mayor_first_name']} {r['mayor_last_name']}, {r['city']}"),
+                styles["name"],
+            )
+            for r in group
+        ]
+        story.append(Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"]))
+        grid = [names[i : i + COLUMNS] for i in range(0, len(names), COLUMNS)]
+        grid[-1] += [""] * (COLUMNS - len(grid[-1]))
+        table = Table(grid, colWidths=[(7.0 * inch) / COLUMNS] * COLUMNS, hAlign="LEFT")
+        table.setStyle(NAME_GRID)
+        story.append(table)
+    return story
+
+
 def delivery_packet_pdf(delivery: Delivery) -> bytes:
     """The PDF bytes of a delivery's packet."""
     regular, bold, _italic = _register_fonts()
@@ -148,40 +180,57 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
     date = f"{delivery.delivered_on:%B} {delivery.delivered_on.day}, {delivery.delivered_on.year}"
     count = delivery.signatory_count
     mayors = f"{count:,} mayor{'s' if count != 1 else ''}"
+    # Who signed what: the snapshot records the version each mayor signed (a
+    # delivery recorded before it did counts as all on the delivered text).
+    rows = delivery.signatories
+    signed: dict[int, list[dict]] = {}
+    for row in rows:
+        signed.setdefault(row.get("version") or version.number, []).append(row)
+    earlier = sorted((n for n in signed if n != version.number), reverse=True)
+
+    on_this = len(signed.get(version.number, []))
+    signed_line = f"Signed by {mayors}"
+    if earlier:
+        # Never the delivered text above a count that includes earlier signers.
+        signed_line += (
+            f": {on_this:,} signed this text (version {version.number}), "
+            f"{count - on_this:,} an earlier version, printed with their names after the list"
+        )
 
     story = [
         Paragraph("THE U.S. CONFERENCE OF MAYORS", styles["org"]),
         Spacer(1, 6),
         Paragraph(escape(letter.title), styles["title"]),
         Paragraph(f"Delivered to {escape(delivery.delivered_to)} on {date}", styles["meta"]),
-        Paragraph(f"Signed by {mayors}", styles["meta"]),
+        Paragraph(signed_line, styles["meta"]),
         Spacer(1, 14),
         Paragraph(escape(version.salutation), styles["body"]),
     ]
-    for kind, content in _letter_blocks(version.body) + _letter_blocks(version.closing):
-        if kind == "p":
-            story.append(Paragraph(content, styles["body"]))
-        else:
-            items = [ListItem(Paragraph(item, styles["body"]), leftIndent=18) for item in content]
-            story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=18))
+    story += _text_story(version, styles)
 
     story += [CondPageBreak(2 * inch), Spacer(1, 10)]
     story.append(Paragraph(f"Signatories ({count:,})", styles["h2"]))
-    rows = delivery.signatories
-    for state_name, group in groupby(rows, key=lambda row: row["state_name"]):
-        names = [
+    if earlier:
+        story.append(
+            Paragraph(f"Signed version {version.number}, the text above", styles["h2"])
+        )
+    story += _name_grid(signed.get(version.number, []), styles)
+
+    versions = {v.number: v for v in LetterVersion.objects.filter(letter=letter, number__in=earlier)}
+    for number in earlier:
+        old = versions.get(number)
+        names = signed[number]
+        story += [CondPageBreak(2 * inch), Spacer(1, 10)]
+        story.append(
             Paragraph(
-                escape(f"{r['mayor_first_name']} {r['mayor_last_name']}, {r['city']}"),
-                styles["name"],
+                f"Signed version {number}, an earlier text ({len(names):,} "
+                f"mayor{'s' if len(names) != 1 else ''})", styles["h2"],
             )
-            for r in group
-        ]
-        story.append(Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"]))
-        grid = [names[i : i + COLUMNS] for i in range(0, len(names), COLUMNS)]
-        grid[-1] += [""] * (COLUMNS - len(grid[-1]))
-        table = Table(grid, colWidths=[(7.0 * inch) / COLUMNS] * COLUMNS, hAlign="LEFT")
-        table.setStyle(NAME_GRID)
-        story.append(table)
+        )  # fmt: skip
+        if old is not None:
+            story.append(Paragraph(escape(old.salutation), styles["body"]))
+            story += _text_story(old, styles)
+        story += _name_grid(names, styles)
 
     footer = [
         f"{letter.title} · delivered {date} · {mayors}",

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -275,7 +275,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Submitted", ordering="created_at")
     def submitted(self, obj: Signature) -> str:
-        return timezone.localtime(obj.created_at).strftime("%b %-d, %-I:%M %p")
+        return dateformat.format(timezone.localtime(obj.created_at), "M j, g:i A")
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
@@ -581,7 +581,7 @@ DECISION_DONE = {
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%b %-d, %Y, %-I:%M %p")
+    return dateformat.format(timezone.localtime(moment), "M j, Y, g:i A")
 
 
 def _signature_items(signatures, show_letter: bool) -> SafeString:

@@ -21,7 +21,7 @@ from letters.admin import LetterAdmin, LetterVersionAdmin
 from letters.models import Letter, LetterVersion
 
 from .admin import changelist_url
-from .delivery import AlreadyDelivered, record_delivery
+from .delivery import AlreadyDelivered, pending_count, record_delivery
 from .models import Signature
 
 
@@ -34,6 +34,27 @@ class DeliveryForm(forms.Form):
     )
     method = forms.CharField(label="How", max_length=200, help_text="e.g. hand-delivered; e-mail")
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, pending: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = pending
+        if pending:
+            # Pending signatures are left out of the frozen list: say so, and
+            # make staff confirm it knowingly.
+            self.fields["leave_pending_out"] = forms.BooleanField(
+                label=f"Deliver without the {pending_phrase(pending)}",
+                error_messages={
+                    "required": f"{pending_phrase(pending, capital=True)} still pending. "
+                    "Review them first, or tick this box to deliver without them."
+                },
+            )
+
+
+def pending_phrase(n: int, capital: bool = False) -> str:
+    phrase = f"{n:,} signature{'s' if n != 1 else ''}"
+    if capital:
+        return f"{phrase} {'are' if n != 1 else 'is'}"
+    return f"{phrase} still pending"
 
 
 class DeskLetterAdmin(LetterAdmin):
@@ -98,11 +119,13 @@ class DeskLetterAdmin(LetterAdmin):
         letter = get_object_or_404(Letter, pk=pk)
         if not self.has_change_permission(request, letter):
             raise PermissionDenied
+        pending = pending_count(letter)
         if request.method == "POST":
-            form = DeliveryForm(request.POST)
+            form = DeliveryForm(request.POST, pending=pending)
             if form.is_valid():
+                details = {k: v for k, v in form.cleaned_data.items() if k != "leave_pending_out"}
                 try:
-                    delivery = record_delivery(letter, user=request.user, **form.cleaned_data)
+                    delivery = record_delivery(letter, user=request.user, **details)
                 except AlreadyDelivered as exc:
                     self.message_user(request, str(exc), messages.ERROR)
                 else:
@@ -114,7 +137,14 @@ class DeskLetterAdmin(LetterAdmin):
                     )
                     return redirect("admin:letters_delivery_change", delivery.pk)
         else:
-            form = DeliveryForm()
+            form = DeliveryForm(pending=pending)
+        if pending:
+            self.message_user(
+                request,
+                f"{pending_phrase(pending, capital=True)} still pending: they will not be "
+                f"part of the delivered list. Review them first, or deliver without them.",
+                messages.WARNING,
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Record the delivery of “{letter}”",

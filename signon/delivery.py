@@ -6,7 +6,8 @@ from django.db import transaction
 
 from letters.models import Delivery, Letter
 
-from .signatories import group_by_state, public_rows
+from .models import Signature
+from .signatories import PUBLIC_FIELDS, group_by_state, public_rows
 
 
 class AlreadyDelivered(Exception):
@@ -14,7 +15,12 @@ class AlreadyDelivered(Exception):
 
 
 def snapshot(letter: Letter) -> list[dict]:
-    """The public list as delivered: public fields only, grouped by state name, then city."""
+    """The public list as delivered: public fields only, grouped by state name, then city.
+
+    Each signatory carries the number of the text version they signed, so what
+    is delivered says who signed what.
+    """
+    rows = public_rows(letter, fields=(*PUBLIC_FIELDS, "letter_version__number"))
     return [
         {
             "mayor_first_name": row["mayor_first_name"],
@@ -23,8 +29,9 @@ def snapshot(letter: Letter) -> list[dict]:
             "state": row["state"],
             "state_name": group.name,
             "approved_at": row["approved_at"].isoformat() if row["approved_at"] else None,
+            "version": row["letter_version__number"],
         }
-        for group in group_by_state(public_rows(letter))
+        for group in group_by_state(rows)
         for row in group.signatories
     ]
 
@@ -58,3 +65,35 @@ def record_delivery(
         letter.status = Letter.Status.DELIVERED
         letter.save(update_fields=["status", "updated_at"])
     return delivery
+
+
+def pending_count(letter: Letter) -> int:
+    """Signatures still waiting for review: a delivery recorded now leaves them out."""
+    return Signature.objects.filter(letter=letter, status=Signature.Status.PENDING).count()
+
+
+def earlier_version_signers(letter: Letter) -> list[dict]:
+    """Approved signatories who signed an earlier text than the current one, by version.
+
+    [{"version": LetterVersion, "signatories": [public rows]}, …], newest version
+    first; empty when every signatory signed the current text. One query for
+    the rows, one for the versions, whatever the list's length.
+    """
+    current = letter.current_version
+    rows = [
+        row
+        for row in public_rows(letter, fields=(*PUBLIC_FIELDS, "letter_version_id"))
+        if row["letter_version_id"] not in (None, current.pk)
+    ]
+    if not rows:
+        return []
+    versions = letter.versions.in_bulk({row["letter_version_id"] for row in rows})
+    by_version: dict[int, list[dict]] = {}
+    for row in rows:
+        by_version.setdefault(row["letter_version_id"], []).append(row)
+    return [
+        {"version": versions[pk], "signatories": signatories}
+        for pk, signatories in sorted(
+            by_version.items(), key=lambda item: -versions[item[0]].number
+        )
+    ]

@@ -94,6 +94,9 @@ class SignatureForm(forms.ModelForm):
         widget=HoneypotInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )  # fmt: skip
     started = forms.CharField(required=False, widget=StartedInput)
+    # The number of the text version this page showed: a signature records the
+    # words its signer read, and a change since then must be read first.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Signature
@@ -124,6 +127,8 @@ class SignatureForm(forms.ModelForm):
     def __init__(self, *args, letter: Letter, **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
+        self.current_version = letter.current_version
+        self.fields["version"].initial = self.current_version.number
         for name, hint in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = hint
         self.fields["contact_email"].widget.attrs.pop("maxlength", None)
@@ -145,6 +150,7 @@ class SignatureForm(forms.ModelForm):
             # of screen readers; a script filling every input still sees it.
             Div(abuse.HONEYPOT_FIELD, hidden="hidden", aria_hidden="true"),
             Field(abuse.STARTED_FIELD),
+            Field("version"),
         )
 
     def clean_contact_email(self) -> str:
@@ -190,7 +196,23 @@ class SignatureForm(forms.ModelForm):
             code="duplicate",
         )
 
+    def shown_version_is_current(self) -> bool:
+        """Did the signer's page show the text as it stands now?
+
+        A page without the number (from before this check, or a script) counts
+        as not shown: the signer sees the text and confirms.
+        """
+        shown = self.data.get("version", "")
+        return shown.isascii() and shown.isdigit() and int(shown) == self.current_version.number
+
+    def for_current_version(self) -> "SignatureForm":
+        """The same entries, now carrying the current version, to be confirmed again."""
+        data = self.data.copy()
+        data["version"] = str(self.current_version.number)
+        return type(self)(data, letter=self.letter)
+
     def save(self, commit: bool = True) -> Signature:
         self.instance.letter = self.letter
-        self.instance.letter_version = self.letter.current_version
+        # The version shown (checked by the view to be the current one).
+        self.instance.letter_version = self.current_version
         return super().save(commit=commit)

@@ -12,10 +12,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
+from letters.admin import text_diff_html
 from letters.models import Letter
 
 from . import abuse, emails, normalize
 from .contact import conference_contact
+from .delivery import earlier_version_signers
 from .forms import SignatureForm
 from .models import Signature
 from .page_cache import cached_page
@@ -71,8 +73,20 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": wanted,
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
+            "earlier_versions": _earlier_versions(letter),
         },
     )
+
+
+def _earlier_versions(letter: Letter) -> list[dict]:
+    """Who signed an earlier text, with what changed since: the page never shows a
+    later text above a count that includes mayors who signed an earlier one."""
+    groups = earlier_version_signers(letter)
+    if groups:
+        current = letter.current_version
+        for group in groups:
+            group["changes"] = text_diff_html(group["version"], current)
+    return groups
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -172,6 +186,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             abuse.log_bot(request, reason, letter.slug)
             return redirect("signon:thanks", slug=letter.slug)
         form = SignatureForm(request.POST, letter=letter)
+        if not form.shown_version_is_current():
+            # The text changed after this page was loaded: save nothing, show the
+            # words as they stand with what was typed, and ask to sign again.
+            context = {"letter": letter, "form": form.for_current_version()}
+            return render(request, "signon/sign.html", {**context, "version_changed": True})
         if form.is_valid():
             try:
                 with transaction.atomic():

@@ -91,5 +91,22 @@ def form_data(**fields) -> dict:
         "contact_last_name": "Aide",
         "contact_email": "chris.aide@springfield.il.gov",
         "contact_phone": "(217) 555-0143",
+        # The text version the form showed: the seed letter's first one.
+        "version": "1",
         **fields,
     }
+
+
+def letter_admin_data(letter: Letter, **changes) -> dict:
+    """The letter admin form's POST body for a letter as it stands; override any field."""
+    data = {
+        "title": letter.title, "slug": letter.slug, "summary": letter.summary,
+        "status": letter.status, "salutation": letter.salutation, "body": letter.body,
+        "closing": letter.closing, "questions_contact_name": letter.questions_contact_name,
+        "questions_contact_email": letter.questions_contact_email,
+        "deadline_0": "", "deadline_1": "", "list_published_at_0": "", "list_published_at_1": "",
+        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0", "versions-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    data.update(changes)
+    return data

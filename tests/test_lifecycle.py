@@ -13,7 +13,7 @@ from letters.packet import delivery_packet_pdf
 from signon.delivery import AlreadyDelivered, record_delivery
 from signon.models import Signature
 
-from .conftest import form_data, make_signature
+from .conftest import form_data, letter_admin_data, make_signature
 
 
 def sign_url(letter: Letter) -> str:
@@ -41,7 +41,7 @@ def test_a_signature_records_the_version_it_signed_and_keeps_it_after_an_edit(cl
     letter.save()
     assert letter.current_version.number == 2
 
-    client.post(sign_url(letter), form_data(city="Peoria"))
+    client.post(sign_url(letter), form_data(city="Peoria", version="2"))
     signature.refresh_from_db()
     assert signature.letter_version.number == 1
     assert Signature.objects.get(city="Peoria").letter_version.number == 2
@@ -63,20 +63,6 @@ def test_a_draft_keeps_one_version_while_it_is_written(db):
     draft.body = "Two."
     draft.save()
     assert [(v.number, v.body) for v in draft.versions.all()] == [(1, "Two.")]
-
-
-def letter_admin_data(letter: Letter, **changes) -> dict:
-    data = {
-        "title": letter.title, "slug": letter.slug, "summary": letter.summary,
-        "status": letter.status, "salutation": letter.salutation, "body": letter.body,
-        "closing": letter.closing, "questions_contact_name": letter.questions_contact_name,
-        "questions_contact_email": letter.questions_contact_email,
-        "deadline_0": "", "deadline_1": "", "list_published_at_0": "", "list_published_at_1": "",
-        "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0",
-        "versions-MIN_NUM_FORMS": "0", "versions-MAX_NUM_FORMS": "1000",
-    }  # fmt: skip
-    data.update(changes)
-    return data
 
 
 @pytest.mark.django_db
@@ -190,6 +176,7 @@ def test_delivery_freezes_the_list(letter, staff):
     assert delivery.signatories[1]["mayor_last_name"] == "Lovelace"
     assert set(delivery.signatories[0]) == {
         "mayor_first_name", "mayor_last_name", "city", "state", "state_name", "approved_at",
+        "version",
     }  # fmt: skip
 
 
