@@ -109,6 +109,26 @@ class Letter(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, version_author=None, **kwargs):
+        """Save, and keep the text's versions in step (see record_text_version).
+
+        Checked against the stored row under a lock, whatever path saves (admin
+        form, action, shell), and saved in one transaction with its version: if
+        the version cannot be recorded, the row is not changed either.
+        """
+        with transaction.atomic():
+            if self.pk:
+                stored = Letter.objects.select_for_update().filter(pk=self.pk).first()
+                if stored is not None:
+                    self.check_change_from(stored)
+            super().save(*args, **kwargs)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or set(update_fields) & TEXT_FIELDS:
+                record_text_version(self, version_author)
+
+    def get_absolute_url(self) -> str:
+        return reverse("signon:letter", kwargs={"slug": self.slug})
+
     def clean(self):
         super().clean()
         if self.pk:
@@ -138,9 +158,10 @@ class Letter(models.Model):
                     code="delivered",
                 )
             return
-        if self.status == self.Status.DELIVERED and not Delivery.objects.filter(
-            letter_id=self.pk
-        ).exists():
+        if (
+            self.status == self.Status.DELIVERED
+            and not Delivery.objects.filter(letter_id=self.pk).exists()
+        ):
             raise LetterLocked(
                 "A letter is marked delivered by recording its delivery "
                 "(“Record the delivery…” below), not by choosing the status.",
@@ -161,26 +182,6 @@ class Letter(models.Model):
     def _normalized(self, name: str) -> str:
         value = getattr(self, name)
         return normalize_text(value) if name in TEXT_FIELDS else value
-
-    def save(self, *args, version_author=None, **kwargs):
-        """Save, and keep the text's versions in step (see record_text_version).
-
-        Checked against the stored row under a lock, whatever path saves (admin
-        form, action, shell), and saved in one transaction with its version: if
-        the version cannot be recorded, the row is not changed either.
-        """
-        with transaction.atomic():
-            if self.pk:
-                stored = Letter.objects.select_for_update().filter(pk=self.pk).first()
-                if stored is not None:
-                    self.check_change_from(stored)
-            super().save(*args, **kwargs)
-            update_fields = kwargs.get("update_fields")
-            if update_fields is None or set(update_fields) & TEXT_FIELDS:
-                record_text_version(self, version_author)
-
-    def get_absolute_url(self) -> str:
-        return reverse("signon:letter", kwargs={"slug": self.slug})
 
     @property
     def is_accepting_signatures(self) -> bool:

@@ -211,12 +211,12 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
     story += [CondPageBreak(2 * inch), Spacer(1, 10)]
     story.append(Paragraph(f"Signatories ({count:,})", styles["h2"]))
     if earlier:
-        story.append(
-            Paragraph(f"Signed version {version.number}, the text above", styles["h2"])
-        )
+        story.append(Paragraph(f"Signed version {version.number}, the text above", styles["h2"]))
     story += _name_grid(signed.get(version.number, []), styles)
 
-    versions = {v.number: v for v in LetterVersion.objects.filter(letter=letter, number__in=earlier)}
+    versions = {
+        v.number: v for v in LetterVersion.objects.filter(letter=letter, number__in=earlier)
+    }
     for number in earlier:
         old = versions.get(number)
         names = signed[number]
