@@ -72,25 +72,21 @@ def pending_count(letter: Letter) -> int:
     return Signature.objects.filter(letter=letter, status=Signature.Status.PENDING).count()
 
 
-def earlier_version_signers(letter: Letter) -> list[dict]:
+def earlier_version_signers(letter: Letter, rows: list[dict], current_id: int) -> list[dict]:
     """Approved signatories who signed an earlier text than the current one, by version.
 
-    [{"version": LetterVersion, "signatories": [public rows]}, …], newest version
-    first; empty when every signatory signed the current text. One query for
-    the rows, one for the versions, whatever the list's length.
+    ``rows`` are the letter's public rows with their ``letter_version_id``;
+    ``current_id`` is the current version's id. Returns [{"version":
+    LetterVersion, "signatories": [rows]}, …], newest version first, and asks
+    the database nothing when every signatory signed the current text.
     """
-    current = letter.current_version
-    rows = [
-        row
-        for row in public_rows(letter, fields=(*PUBLIC_FIELDS, "letter_version_id"))
-        if row["letter_version_id"] not in (None, current.pk)
-    ]
-    if not rows:
-        return []
-    versions = letter.versions.in_bulk({row["letter_version_id"] for row in rows})
     by_version: dict[int, list[dict]] = {}
     for row in rows:
-        by_version.setdefault(row["letter_version_id"], []).append(row)
+        if row["letter_version_id"] not in (None, current_id):
+            by_version.setdefault(row["letter_version_id"], []).append(row)
+    if not by_version:
+        return []
+    versions = letter.versions.in_bulk(by_version)
     return [
         {"version": versions[pk], "signatories": signatories}
         for pk, signatories in sorted(

@@ -53,13 +53,16 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # is never cached (see page_cache).
     letter = get_object_or_404(
         Letter.objects.select_related("delivery").annotate(
-            text_versions=Count("versions"), text_changed_at=Max("versions__created_at")
+            text_versions=Count("versions"),
+            text_changed_at=Max("versions__created_at"),
+            # Versions are only added, so the newest has the highest id.
+            current_version_id=Max("versions__id"),
         ),
         slug=slug,
     )
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
-    rows = public_rows(letter, fields=LIST_FIELDS)
+    rows = public_rows(letter, fields=(*LIST_FIELDS, "letter_version_id"))
     wanted = ListFilter.from_params(request.GET)
     states = group_by_state(rows)
     shown = [row for row in rows if wanted.matches(row)] if wanted.is_active else rows
@@ -73,15 +76,16 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": wanted,
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
-            "earlier_versions": _earlier_versions(letter),
+            "earlier_versions": _earlier_versions(letter, rows),
         },
     )
 
 
-def _earlier_versions(letter: Letter) -> list[dict]:
+def _earlier_versions(letter: Letter, rows: list[dict]) -> list[dict]:
     """Who signed an earlier text, with what changed since: the page never shows a
-    later text above a count that includes mayors who signed an earlier one."""
-    groups = earlier_version_signers(letter)
+    later text above a count that includes mayors who signed an earlier one. No
+    query at all while everyone signed the current text."""
+    groups = earlier_version_signers(letter, rows, letter.current_version_id)
     if groups:
         current = letter.current_version
         for group in groups:

@@ -121,9 +121,8 @@ def test_a_signed_draft_version_is_not_rewritten_either(db):
     ]  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_row_and_its_version_are_saved_in_one_transaction(monkeypatch):
-    letter = Letter.objects.get(slug="immigration-reform")
+@pytest.mark.django_db
+def test_the_row_and_its_version_are_saved_in_one_transaction(letter, monkeypatch):
     make_signature(letter, letter_version=letter.current_version)
     original = letter.body
 
