@@ -212,7 +212,7 @@ class RefuseUploadsMiddleware:
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             client = client_address(request)
             log.warning("Upload refused", extra={"event": "upload_refused", "client": client})
-            return render(request, "signon/upload_refused.html", status=413)
+            return render(request, "signon/upload_refused.html", status=400)
         request.upload_handlers = [_SkipFiles(request)]
         return None
 

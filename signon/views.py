@@ -196,9 +196,9 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
     nonce = stamp.nonce if stamp else ""
     reason = abuse.bot_reason(request.POST)
     for _attempt in range(2):
-        first = _first_from_form(letter, nonce)
+        first = _first_from_form(nonce)
         if first is not None:
-            if first.office_key == normalize.office_key(
+            if first.letter_id == letter.pk and first.office_key == normalize.office_key(
                 form.cleaned_data["city"], form.cleaned_data["state"]
             ):
                 request.session[THANKS_SESSION_KEY] = first.pk
@@ -220,7 +220,7 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
                     transaction.on_commit(partial(emails.send_due_mail, signature))
         except IntegrityError:
             signature.pk = None
-            if nonce and _first_from_form(letter, nonce) is not None:
+            if nonce and _first_from_form(nonce) is not None:
                 continue  # this form's twin committed first: answer as it was answered
             # Another request took this office between our check and our
             # insert: answer as the form's own check would have.
@@ -238,11 +238,11 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
     raise RuntimeError("unreachable: a form's first row was found on the second attempt")
 
 
-def _first_from_form(letter: Letter, nonce: str) -> Signature | None:
-    """The signature already sent from the form with this id, if any."""
+def _first_from_form(nonce: str) -> Signature | None:
+    """The signature already sent from the form with this id (on any letter), if any."""
     if not nonce:
         return None
-    return Signature.objects.filter(letter=letter, form_nonce=nonce).only("office_key").first()
+    return Signature.objects.filter(form_nonce=nonce).only("letter_id", "office_key").first()
 
 
 def _too_many_requests(

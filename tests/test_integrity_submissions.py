@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.models import Letter
 from signon import abuse
 from signon.models import Signature
 
@@ -212,7 +213,7 @@ def test_a_50_mb_upload_is_refused_before_it_is_parsed(client, letter):
     big = SimpleUploadedFile("letter.pdf", b"\0" * (50 * 1024 * 1024), "application/pdf")
     with mock.patch("django.http.request.MultiPartParser") as parser:
         response = client.post(SIGN_URL, {**form_data(), "attachment": big})
-    assert response.status_code == 413
+    assert response.status_code == 400
     assert "This form takes no files" in response.text
     parser.assert_not_called()
     assert Signature.objects.count() == 0
@@ -325,3 +326,28 @@ def test_a_double_click_racing_on_two_workers_gets_the_thanks_page_twice_and_one
                 (302, THANKS_URL),
             ], server.log()[-2000:]
             assert Signature.objects.filter(city=city).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stamp_from_one_letters_form_reused_on_another_letter_is_held_not_a_500(client, letter):
+    other = Letter.objects.create(slug="second-letter", title="A second letter",
+                                  status=Letter.Status.OPEN, body="Words.")  # fmt: skip
+    stamp = started_stamp(client)
+    assert client.post(SIGN_URL, form_data(started=stamp))["Location"] == THANKS_URL
+    other_url = reverse("signon:sign", kwargs={"slug": other.slug})
+    response = client.post(other_url, form_data(started=stamp))
+    assert response.status_code == 302
+    assert Signature.objects.get(letter=other).held_reason == "reused_stamp"
+
+
+@pytest.mark.django_db
+def test_a_held_submissions_page_shows_why_and_offers_release_or_reject(staff_client, letter):
+    held = make_signature(letter, status=Signature.Status.HELD, held_reason="honeypot")
+    page = staff_client.get(reverse("admin:signon_signature_change", args=[held.pk])).text
+    assert "Filled the hidden field only scripts see; no valid form stamp" in page
+    release = reverse("admin:signon_signature_decide", args=[held.pk, "pending"])
+    assert release in page
+    assert reverse("admin:signon_signature_decide", args=[held.pk, "rejected"]) in page
+    assert staff_client.post(release, {"reason": ""}).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Signature.Status.PENDING

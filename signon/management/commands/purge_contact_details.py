@@ -52,8 +52,10 @@ class Command(BaseCommand):
     def handle(self, *args, days: int, held_days: int | None, dry_run: bool, **options) -> None:
         if held_days is None:
             held_days = settings.SIGNON_HELD_DAYS
-        if days < 0 or held_days < 0:
-            raise CommandError("--days and --held-days must be 0 or more.")
+        if days < 0:
+            raise CommandError("--days must be 0 or more.")
+        if held_days < 0:
+            raise CommandError("--held-days must be 0 or more.")
         cutoff = timezone.now() - timedelta(days=days)
         ended = [Letter.Status.CLOSED, Letter.Status.DELIVERED]
         letters = Letter.objects.filter(
