@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "signon.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would parse the body it refuses.
+    "signon.abuse.RefuseUploadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,7 +141,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "signon.abuse.client_address"
+# An IPv6 client counts by its /64, as the sign-on rate limit does.
+AXES_CLIENT_IP_CALLABLE = "signon.abuse.client_network"
 AXES_RESET_ON_SUCCESS = True
 
 # Staff sessions end after this long without activity, and when the browser
@@ -210,6 +213,15 @@ SIGNON_RATE_LIMITS = _rate_limits("SIGNON_RATE_LIMITS", default="5/10m,20/d")
 SIGNON_MIN_FILL_SECONDS = env.int("SIGNON_MIN_FILL_SECONDS", default=3)
 if SIGNON_MIN_FILL_SECONDS < 0:
     raise ImproperlyConfigured("SIGNON_MIN_FILL_SECONDS must be 0 (off) or more.")
+# A form older than this asks to be sent again (nothing typed is lost).
+SIGNON_FORM_MAX_AGE_HOURS = env.float("SIGNON_FORM_MAX_AGE_HOURS", default=6.0)
+if SIGNON_FORM_MAX_AGE_HOURS <= 0:
+    raise ImproperlyConfigured("SIGNON_FORM_MAX_AGE_HOURS must be more than 0.")
+# Held submissions (looked automated) not released by staff are deleted after
+# this many days by `manage.py purge_contact_details`.
+SIGNON_HELD_DAYS = env.int("SIGNON_HELD_DAYS", default=30)
+if SIGNON_HELD_DAYS < 0:
+    raise ImproperlyConfigured("SIGNON_HELD_DAYS must be 0 or more.")
 
 # Each worker keeps the public letter page rendered and compressed in memory
 # (signon/page_cache.py) and checks the database for changes at most every

@@ -1,19 +1,25 @@
 """Keeping scripts off the sign-on form: client address, rate limit, honeypot, fill time.
 
-A bot caught by the honeypot or the fill time gets the same thanks page as a
-person (so it learns nothing) while nothing is saved. The rate limit counts in
-the shared cache, so it holds across worker processes and machines.
+What the honeypot, the fill time or a reused form stamp catches gets the same
+thanks page as a person (so a script learns nothing) and is saved as a held
+submission: never public, never mailed, until staff release it into review
+(a person with a fast autofill loses nothing). The rate limit counts in the
+shared cache, so it holds across worker processes and machines; it and the
+admin lock-out count an IPv6 client by its /64, the block one subscriber gets.
 """
 
 import ipaddress
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, QueryDict
+from django.shortcuts import render
 
 log = logging.getLogger("signon.abuse")
 
@@ -44,6 +50,26 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
+def client_network(request: HttpRequest) -> str:
+    """The client as the rate limit and the admin lock-out count it.
+
+    An IPv4 address as is; an IPv6 address as the first address of its /64,
+    since one home or phone gets a whole /64 and can pick a fresh address in
+    it for every request. Still a valid address, as django-axes stores it in
+    an address column.
+    """
+    address = client_address(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped is not None:  # ::ffff:192.0.2.7 is the IPv4 client 192.0.2.7
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+
+
 @dataclass
 class Limited:
     retry_after: int  # seconds until the client may post again
@@ -56,7 +82,7 @@ def count_sign_on_post(request: HttpRequest) -> Limited | None:
     costs one cache increment and needs no cleanup: the key expires with it.
     Every POST counts, valid or not: a script probing the form pays too.
     """
-    address = client_address(request)
+    address = client_network(request)
     try:
         retry_after = _count(address, int(time.time()))
     except Exception:
@@ -99,18 +125,37 @@ def _count(address: str, now: int) -> int:
     return retry_after
 
 
+@dataclass(frozen=True)
+class Stamp:
+    nonce: str  # this form's random id: one submission per form
+    age: float  # seconds since the form was handed out
+
+
 def started_token() -> str:
-    """A signed stamp of when the form was handed out."""
-    return signing.dumps(time.time(), salt=_STARTED_SALT)
+    """A signed stamp of when the form was handed out, with the form's random id."""
+    return signing.dumps({"t": time.time(), "n": secrets.token_hex(16)}, salt=_STARTED_SALT)
+
+
+def read_stamp(token: str) -> Stamp | None:
+    """The form's stamp, or None if missing, forged or older than the maximum age.
+
+    Single use is kept in the database, not the cache: the form's id is saved
+    on the signature under a unique constraint (see signon/views.py), so it
+    holds across workers, survives a cache outage and settles a double click.
+    """
+    try:
+        data = signing.loads(
+            token, salt=_STARTED_SALT, max_age=settings.SIGNON_FORM_MAX_AGE_HOURS * 3600
+        )
+        return Stamp(nonce=str(data["n"])[:32], age=time.time() - float(data["t"]))
+    except (signing.BadSignature, TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 def seconds_since_started(token: str) -> float | None:
-    """How long ago the form carrying this token was handed out, or None if forged."""
-    try:
-        started = float(signing.loads(token, salt=_STARTED_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    return time.time() - started
+    """How long ago the form carrying this token was handed out, or None if forged or expired."""
+    stamp = read_stamp(token)
+    return None if stamp is None else stamp.age
 
 
 def bot_reason(data: QueryDict) -> str | None:
@@ -130,7 +175,56 @@ def bot_reason(data: QueryDict) -> str | None:
 
 def log_bot(request: HttpRequest, reason: str, slug: str) -> None:
     log.warning(
-        "Sign-on dropped as automated",
-        extra={"event": "bot_dropped", "reason": reason, "letter": slug,
+        "Sign-on held as automated",
+        extra={"event": "bot_held", "reason": reason, "letter": slug,
                "client": client_address(request)},
     )  # fmt: skip
+
+
+class RefuseUploadsMiddleware:
+    """Refuses an upload to a view that takes no files, before anything parses it.
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE covers only a form's non-file fields: without
+    this, a 50 MB "file" sent to the sign-on form is read and written to disk.
+    A multipart body larger than that limit (a sign-on is a few hundred bytes)
+    is refused by its Content-Length, unread; a smaller one is parsed with no
+    upload handlers, so any file in it is skipped, never stored. Placed before
+    CsrfViewMiddleware, whose token check would parse the body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not (
+            getattr(view_func, "takes_no_files", False)
+            and request.method == "POST"
+            and request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+        ):
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            client = client_address(request)
+            log.warning("Upload refused", extra={"event": "upload_refused", "client": client})
+            return render(request, "signon/upload_refused.html", status=400)
+        request.upload_handlers = [_SkipFiles(request)]
+        return None
+
+
+class _SkipFiles(FileUploadHandler):
+    """An upload handler that stores nothing: every file part is skipped unread."""
+
+    def new_file(self, *args, **kwargs):
+        raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        return None
+
+    def file_complete(self, file_size):
+        return None

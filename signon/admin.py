@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -222,7 +222,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = [
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
-        "retry_mail", "export_csv",
+        "retry_mail", "export_csv", "release_selected",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -279,11 +279,23 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
-        return format_html(
+        status = format_html(
             '<span class="signon-status signon-status--{}">{}</span>',
             obj.status,
             obj.get_status_display(),
         )
+        if obj.status != Signature.Status.HELD:
+            return status
+        # Why it was held and how fast the form came back, for staff to judge.
+        timing = (
+            "no valid form stamp"
+            if obj.fill_seconds is None
+            else (f"sent {obj.fill_seconds:.1f} s after the form was loaded")
+        )
+        return format_html(
+            '{}<br><span class="signon-held">{}; {}</span>',
+            status, obj.get_held_reason_display() or "reason not recorded", timing,
+        )  # fmt: skip
 
     @admin.display(description="Confirmed", boolean=True, ordering="email_confirmed_at")
     def email_confirmed(self, obj: Signature) -> bool:
@@ -428,15 +440,26 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def _apply(self, request: HttpRequest, pks: list, status: str, reason: str) -> int:
         """Take one decision on many signatures; report what was done and skipped."""
-        done, skipped = 0, 0
+        done, skipped, taken = 0, 0, 0
         with transaction.atomic():
             for signature in Signature.objects.filter(pk__in=pks).select_for_update():
                 try:
                     signature.decide(status, request.user, reason)
                 except InvalidTransition:
                     skipped += 1
+                except IntegrityError:
+                    # A held submission released while its city holds a live
+                    # signature on the letter (decide() ran in its own savepoint).
+                    taken += 1
                 else:
                     done += 1
+        if taken:
+            self.message_user(
+                request,
+                f"{taken} signature(s) not {DECISION_DONE[status]}: their city already has a "
+                "pending or approved signature on that letter.",
+                messages.WARNING,
+            )
         verb = DECISION_DONE[status]
         if done:
             self.message_user(request, f"{done} signature(s) {verb}.", messages.SUCCESS)
@@ -510,6 +533,15 @@ class SignatureAdmin(admin.ModelAdmin):
             request, list(queryset.values_list("pk", flat=True)), Signature.Status.APPROVED, ""
         )
 
+    @admin.action(description="Release selected held submissions into review",
+                  permissions=["review"])  # fmt: skip
+    def release_selected(self, request, queryset):
+        # Held -> pending: recorded in the history, and the receipt and staff
+        # notification it was not sent while held go out now.
+        self._apply(
+            request, list(queryset.values_list("pk", flat=True)), Signature.Status.PENDING, ""
+        )
+
     @admin.action(description="Reject selected signatures…", permissions=["review"])
     def reject_selected(self, request, queryset):
         return self._decide_with_reason(request, queryset, Signature.Status.REJECTED)
@@ -569,11 +601,13 @@ class SignatureAdmin(admin.ModelAdmin):
 SHOWN_ON_DECISION_PAGE = 50
 
 DECISION_VERBS = {
+    Signature.Status.PENDING: "Release into review",
     Signature.Status.APPROVED: "Approve",
     Signature.Status.REJECTED: "Reject",
     Signature.Status.WITHDRAWN: "Mark withdrawn",
 }
 DECISION_DONE = {
+    Signature.Status.PENDING: "released into review",
     Signature.Status.APPROVED: "approved",
     Signature.Status.REJECTED: "rejected",
     Signature.Status.WITHDRAWN: "marked withdrawn",

@@ -112,7 +112,9 @@ def resend_receipt(signature) -> bool:
 
 
 def _send(signature, messages: list[tuple[str, Callable, str]]) -> bool:
-    if not messages:
+    # A held submission is mailed nothing until staff release it: a script must
+    # not be able to use the form to send mail to strangers.
+    if not messages or signature.status == "held":
         return True
     now = timezone.now()
     sent: dict[str, object] = {}

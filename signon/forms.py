@@ -190,6 +190,16 @@ class SignatureForm(forms.ModelForm):
 
     def duplicate_error(self, city: str, state: str) -> ValidationError:
         # Says nothing of who submitted before: only that the office is taken.
+        if not self.letter.is_list_published:
+            # Under embargo the public page lists no one, so this answer must
+            # not confirm that a city signed: it names no city and points to a
+            # person who can check who is asking.
+            return ValidationError(
+                "This sign-on could not be recorded as it stands: the conference may "
+                "already have a submission for this office. Please contact "
+                f"{conference_contact(self.letter)}, who can tell you where it stands.",
+                code="duplicate",
+            )
         return ValidationError(
             f"{city}, {state} is already on this letter or under review. If you think "
             f"this is a mistake, please contact {conference_contact(self.letter)}.",

@@ -110,6 +110,14 @@ class Signature(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        # Caught by the honeypot, the fill time or a reused form stamp: kept,
+        # never public, never mailed, until staff release it into review.
+        HELD = "held", "Held: looked automated"
+
+    class HeldReason(models.TextChoices):
+        HONEYPOT = "honeypot", "Filled the hidden field only scripts see"
+        TOO_FAST = "too_fast", "Sent faster than the minimum fill time"
+        REUSED_STAMP = "reused_stamp", "Reused a form already sent for another city"
 
     # A pending or approved signature holds its city's place on the letter;
     # a rejected or withdrawn one does not block a new submission.
@@ -181,6 +189,15 @@ class Signature(models.Model):
     mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_error = models.CharField(max_length=200, blank=True, editable=False)
 
+    # Why and how fast a held submission looked automated (see signon/abuse.py).
+    held_reason = models.CharField(max_length=20, choices=HeldReason, blank=True, editable=False)
+    fill_seconds = models.FloatField(
+        "seconds to fill the form", null=True, blank=True, editable=False
+    )
+    # The random id of the form this was sent from: a form is sent once (a
+    # double click finds its first row here; a script reusing it is held).
+    form_nonce = models.CharField(max_length=32, blank=True, editable=False)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -197,8 +214,12 @@ class Signature(models.Model):
                 name="one_live_signature_per_office",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected", "withdrawn"]),
+                condition=Q(status__in=["pending", "approved", "rejected", "withdrawn", "held"]),
                 name="signature_status_valid",
+            ),
+            # One submission per handed-out form, even when a double click races.
+            models.UniqueConstraint(
+                fields=["form_nonce"], condition=~Q(form_nonce=""), name="one_signature_per_form"
             ),
         ]
         indexes = [
@@ -297,7 +318,9 @@ class Signature(models.Model):
                 change_message=message,
                 single_object=True,
             )
-        if status == self.Status.APPROVED:
+        if status in (self.Status.APPROVED, self.Status.PENDING):
+            # Approval owes the approval notice; a release from quarantine owes
+            # the receipt and staff notification it was not sent while held.
             # Imported here: the mail module reads signatures, and models come first.
             from .emails import send_due_mail
 
@@ -346,4 +369,6 @@ class OfficialDomain(models.Model):
 TRANSITIONS = {
     Signature.Status.PENDING: (Signature.Status.APPROVED, Signature.Status.REJECTED),
     Signature.Status.APPROVED: (Signature.Status.WITHDRAWN,),
+    # Released into review (and mailed then), or turned down as it stands.
+    Signature.Status.HELD: (Signature.Status.PENDING, Signature.Status.REJECTED),
 }

@@ -186,9 +186,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if limited := abuse.count_sign_on_post(request):
             return _too_many_requests(request, letter, limited)
-        if reason := abuse.bot_reason(request.POST):
-            abuse.log_bot(request, reason, letter.slug)
-            return redirect("signon:thanks", slug=letter.slug)
         form = SignatureForm(request.POST, letter=letter)
         if not form.shown_version_is_current():
             # The text changed after this page was loaded: save nothing, show the
@@ -196,30 +193,79 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             context = {"letter": letter, "form": form.for_current_version()}
             return render(request, "signon/sign.html", {**context, "version_changed": True})
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    signature = form.save()
-                    # Mail goes out once the row is committed; a mail failure is
-                    # recorded on the signature and never undoes it.
-                    transaction.on_commit(partial(emails.send_due_mail, signature))
-            except IntegrityError:
-                # Another request took this office between our check and our
-                # insert: answer as the form's own check would have.
-                if not _office_taken(form):
-                    raise
-                if _is_resubmission(request, form):
-                    return redirect("signon:thanks", slug=letter.slug)
-                city, state = form.cleaned_data["city"], form.cleaned_data["state"]
-                form.add_error("city", form.duplicate_error(city, state))
-            else:
-                request.session[THANKS_SESSION_KEY] = signature.pk
-                return redirect("signon:thanks", slug=letter.slug)
-        elif form.has_error("city", code="duplicate") and _is_resubmission(request, form):
+            return _save_sign_on(request, form)
+        if form.has_error("city", code="duplicate") and _is_resubmission(request, form):
             # A double click or a re-sent form: the first one was received.
             return redirect("signon:thanks", slug=letter.slug)
     else:
         form = SignatureForm(letter=letter)
     return render(request, "signon/sign.html", {"letter": letter, "form": form})
+
+
+# The form takes no files: abuse.RefuseUploadsMiddleware refuses or skips any upload.
+sign.takes_no_files = True
+
+
+def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
+    """Save a valid sign-on: pending and mailed, or held if it looked automated.
+
+    Either way the visitor gets the thanks page. A second POST of the same
+    form (a double click, even racing the first) finds its first row by the
+    form's id and gets the thanks page too; the same form sent for another
+    city is a script reusing one stamp, and is held.
+    """
+    letter = form.letter
+    stamp = abuse.read_stamp(form.cleaned_data.get("started", ""))
+    nonce = stamp.nonce if stamp else ""
+    reason = abuse.bot_reason(request.POST)
+    for _attempt in range(2):
+        first = _first_from_form(nonce)
+        if first is not None:
+            if first.letter_id == letter.pk and first.office_key == normalize.office_key(
+                form.cleaned_data["city"], form.cleaned_data["state"]
+            ):
+                request.session[THANKS_SESSION_KEY] = first.pk
+                return redirect("signon:thanks", slug=letter.slug)
+            reason, nonce = "reused_stamp", ""
+        signature = form.save(commit=False)
+        signature.form_nonce = nonce
+        if reason:
+            signature.status = Signature.Status.HELD
+            signature.held_reason = reason
+            signature.fill_seconds = round(stamp.age, 1) if stamp else None
+        try:
+            with transaction.atomic():
+                signature.save()
+                if not reason:
+                    # Mail goes out once the row is committed; a mail failure is
+                    # recorded on the signature and never undoes it. Nothing is
+                    # mailed while held.
+                    transaction.on_commit(partial(emails.send_due_mail, signature))
+        except IntegrityError:
+            signature.pk = None
+            if nonce and _first_from_form(nonce) is not None:
+                continue  # this form's twin committed first: answer as it was answered
+            # Another request took this office between our check and our
+            # insert: answer as the form's own check would have.
+            if not _office_taken(form):
+                raise
+            if _is_resubmission(request, form):
+                return redirect("signon:thanks", slug=letter.slug)
+            city, state = form.cleaned_data["city"], form.cleaned_data["state"]
+            form.add_error("city", form.duplicate_error(city, state))
+            return render(request, "signon/sign.html", {"letter": letter, "form": form})
+        if reason:
+            abuse.log_bot(request, reason, letter.slug)
+        request.session[THANKS_SESSION_KEY] = signature.pk
+        return redirect("signon:thanks", slug=letter.slug)
+    raise RuntimeError("unreachable: a form's first row was found on the second attempt")
+
+
+def _first_from_form(nonce: str) -> Signature | None:
+    """The signature already sent from the form with this id (on any letter), if any."""
+    if not nonce:
+        return None
+    return Signature.objects.filter(form_nonce=nonce).only("letter_id", "office_key").first()
 
 
 def _too_many_requests(
@@ -242,16 +288,24 @@ def _office_taken(form: SignatureForm) -> bool:
 
 
 def _is_resubmission(request: HttpRequest, form: SignatureForm) -> bool:
-    """Did this browser itself just submit this same office to this letter?"""
+    """Did this browser itself just submit this same office to this letter?
+
+    Known by the session, or, for a first-time visitor whose double click
+    raced ahead of its cookie, by the form's id saved on the first row.
+    """
     last_pk = request.session.get(THANKS_SESSION_KEY)
+    stamp = abuse.read_stamp(form.data.get(abuse.STARTED_FIELD, ""))
     city, state = form.data.get("city", ""), form.data.get("state", "")
-    if not last_pk or not city or not state:
+    if not (last_pk or stamp) or not city or not state:
         return False
     try:
         key = normalize.office_key(normalize.clean_text(city), state)
     except ValidationError:
         return False
-    return Signature.objects.live().filter(pk=last_pk, letter=form.letter, office_key=key).exists()
+    same_sender = Q(pk=last_pk) if last_pk else Q()
+    if stamp:
+        same_sender |= Q(form_nonce=stamp.nonce)
+    return Signature.objects.live().filter(same_sender, letter=form.letter, office_key=key).exists()
 
 
 @never_cache

@@ -34,28 +34,28 @@ def test_the_honeypot_is_hidden_from_people(client, letter):
 
 
 @pytest.mark.django_db
-def test_a_filled_honeypot_gets_the_thanks_page_and_saves_nothing(client, letter, caplog):
+def test_a_filled_honeypot_gets_the_thanks_page_and_is_held_not_dropped(client, letter, caplog):
     response = client.post(SIGN_URL, form_data(website="https://cheap-pills.example"))
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
-    assert Signature.objects.count() == 0
+    assert Signature.objects.get().status == Signature.Status.HELD
     thanks = client.get(THANKS_URL)
     assert "your sign-on was received" in thanks.text
-    [event] = abuse_events(caplog, "bot_dropped")
+    [event] = abuse_events(caplog, "bot_held")
     assert event.reason == "honeypot"
     assert "cheap-pills" not in caplog.text and "chris.aide" not in caplog.text
 
 
 @pytest.mark.django_db
-def test_a_form_sent_faster_than_a_person_could_gets_thanks_and_saves_nothing(
+def test_a_form_sent_faster_than_a_person_could_gets_thanks_and_is_held(
     client, letter, settings, caplog
 ):
     settings.SIGNON_MIN_FILL_SECONDS = 60
     response = client.post(SIGN_URL, form_data(started=started_stamp(client)))
     assert response.status_code == 302
     assert response["Location"] == THANKS_URL
-    assert Signature.objects.count() == 0
-    [event] = abuse_events(caplog, "bot_dropped")
+    assert Signature.objects.get().held_reason == "too_fast"
+    [event] = abuse_events(caplog, "bot_held")
     assert event.reason == "too_fast"
 
 

@@ -271,6 +271,7 @@ def test_rejecting_every_filtered_row_carries_the_selection_through_the_reason_p
 @pytest.mark.django_db
 def test_an_unknown_decision_or_signature_is_not_found(reviewer_client, letter):
     signature = make_signature(letter)
-    assert reviewer_client.get(decide_url(signature, "pending")).status_code == 404
+    # "held" is where a script's submission lands, never a decision staff take.
+    assert reviewer_client.get(decide_url(signature, "held")).status_code == 404
     missing = decide_url(signature, "approved").replace(f"/{signature.pk}/", "/999999/")
     assert reviewer_client.get(missing).status_code == 404
