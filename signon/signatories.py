@@ -71,12 +71,16 @@ class ListFilter:
 
     @classmethod
     def from_params(cls, params: QueryDict) -> "ListFilter":
-        """Read ``?state=TX&q=austin``; an unknown state or a blank search means "all"."""
+        """Read ``?state=TX&q=austin``; an unknown state or a blank search means "all".
+
+        The search is kept folded ("Kauaʻi " is "kauai"), as it is compared: two
+        spellings of one search are one filter, and so one cached page.
+        """
         state = params.get("state", "").strip().upper()
         if state not in State.values:
             state = ""
-        query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
-        return cls(state=state, query=query)
+        query = fold(params.get("q", "")[: MAX_QUERY_LENGTH * 4], expand_abbreviations=False)
+        return cls(state=state, query=query[:MAX_QUERY_LENGTH].strip())
 
     @property
     def is_active(self) -> bool:
