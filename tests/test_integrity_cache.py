@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from letters.models import Delivery
 from signon import page_cache
 from signon.delivery import record_delivery
 
@@ -52,7 +53,8 @@ def test_spellings_of_one_filter_share_one_entry(client, letter, django_assert_n
     assert "Mayor Ada Kahale, Kauaʻi, HI" in first.text
     assert "Showing 1 of 1 from Hawaii matching “kauai”." in first.text
 
-    for params in ({"q": "KAUAI", "state": "HI"}, {"utm_source": "x", "state": " HI", "q": "kauai"}):
+    spellings = [{"q": "KAUAI", "state": "HI"}, {"utm_source": "x", "state": " HI", "q": "kauai"}]
+    for params in spellings:
         with django_assert_num_queries(1):
             again = client.get(LETTER_URL, params)
         assert again["ETag"] == first["ETag"]
@@ -99,8 +101,6 @@ def test_editing_a_delivery_date_shows_at_once_in_the_worker_that_saved_it(
 
 @pytest.mark.django_db
 def test_a_delivery_edited_elsewhere_changes_the_stamp(client, letter):
-    from letters.models import Delivery
-
     approved_signature(letter)
     delivery = deliver(letter)
     assert "Delivered to Congress on March 9, 2026" in client.get(LETTER_URL).text
