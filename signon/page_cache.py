@@ -299,9 +299,7 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
         store.move_to_end(key)
         if filtered:
             # Oldest first; a page over the whole budget is sent but not kept.
-            while store and (
-                len(store) > most or sum(p.size for p in store.values()) > budget
-            ):
+            while store and (len(store) > most or sum(p.size for p in store.values()) > budget):
                 store.popitem(last=False)
         else:
             while len(store) > 1 and sum(p.size for p in store.values()) > budget:
