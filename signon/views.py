@@ -1,4 +1,3 @@
-import csv
 from functools import partial
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from letters.models import Letter
 
 from . import abuse, emails, normalize
 from .contact import conference_contact
+from .export import csv_download
 from .forms import SignatureForm
 from .models import Signature
 from .page_cache import cached_page
@@ -111,15 +111,12 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.csv"'
-    # A byte-order mark, so spreadsheet programs read "Mayagüez" as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_HEADERS.values())
-    for row in _export(letter):
-        writer.writerow(row[key] for key in EXPORT_HEADERS)
-    return response
+    # The staff export's writer: formula-leading cells neutralized the same way.
+    return csv_download(
+        f"{letter.slug}-signatories.csv",
+        EXPORT_HEADERS.values(),
+        ([row[key] for key in EXPORT_HEADERS] for row in _export(letter)),
+    )
 
 
 def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
@@ -130,7 +127,8 @@ def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
             "letter": {
                 "title": letter.title,
                 "url": request.build_absolute_uri(letter.get_absolute_url()),
-                "status": letter.status,
+                # What the public page says: "closed" once the deadline passed.
+                "status": letter.public_status,
             },
             "count": len(signatories),
             "signatories": signatories,
