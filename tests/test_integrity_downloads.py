@@ -14,7 +14,7 @@ from signon.models import Signature
 
 from .conftest import approved_signature
 
-FORMULAS = ["=HYPERLINK(\"http://x.example\",\"Click\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+FORMULAS = ['=HYPERLINK("http://x.example","Click")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 def read_csv(response) -> list[list[str]]:
@@ -30,7 +30,7 @@ def test_a_formula_in_a_staff_edited_name_reaches_the_public_csv_neutralized(cli
     response = client.get(reverse("signon:signatories-csv", kwargs={"slug": letter.slug}))
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="immigration-reform-signatories.csv"'
+    assert response["Content-Disposition"].endswith('filename="immigration-reform-signatories.csv"')
     rows = read_csv(response)
     assert rows[0][:2] == ["Mayor First Name", "Mayor Last Name"]
     last_names = sorted(row[1] for row in rows[1:])
