@@ -176,7 +176,20 @@ class PageCacheMiddleware:
         page = getattr(response, "cached_page", None)
         if page is not None and not response.cookies and response["Vary"] == "Accept-Encoding":
             page.headers = [(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS]
+        _keep_private(response)
         return response
+
+
+def _keep_private(response: HttpResponse) -> None:
+    """A response that sets a cookie or varies on one is never for a shared cache.
+
+    The page may have been marked public before the middleware below added a
+    session cookie (a staff member's renewed session): a CDN must not keep that.
+    """
+    if "public" not in response.get("Cache-Control", ""):
+        return
+    if response.cookies or "cookie" in response.get("Vary", "").lower():
+        response["Cache-Control"] = "private, no-cache"
 
 
 # Set per response by _send(); everything else on a full pass is replayed on a hit.
