@@ -54,7 +54,7 @@ from django.utils.http import http_date
 from letters.models import Letter
 
 from .models import Signature
-from .signatories import ListFilter
+from .signatories import ListFilter, PublicList
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
@@ -97,11 +97,30 @@ _filtered: OrderedDict[tuple, Page] = OrderedDict()
 _lock = threading.Lock()
 
 
+# Each letter's approved list as its filtered views last read it, by letter pk:
+# (stamp, list). A new search filters it rather than reading the rows again.
+_lists: dict[int, tuple[tuple, PublicList]] = {}
+
+
 def clear() -> None:
     """Forget every page this process holds (after a write, and between tests)."""
     with _lock:
         _pages.clear()
         _filtered.clear()
+        _lists.clear()
+
+
+def held_list(request: HttpRequest, letter: Letter, load: Callable[[], list[dict]]) -> PublicList:
+    """The letter's public list, reused while the stamp this request read still holds."""
+    stamp = getattr(request, "page_stamp", None)
+    held = _lists.get(letter.pk)
+    if stamp is not None and held is not None and held[0] == stamp:
+        return held[1]
+    listing = PublicList(load())
+    if stamp is not None:
+        with _lock:
+            _lists[letter.pk] = (stamp, listing)
+    return listing
 
 
 def held_pages() -> dict[str, list[tuple]]:
@@ -147,6 +166,8 @@ def cached_page(view: View) -> View:
             ):
                 page.checked_at = now
             else:
+                # The view may reuse what this worker read under the same stamp.
+                request.page_stamp = stamp
                 response = view(request, slug, *args, **kwargs)
                 if stamp is None or not _is_shareable(request, response):
                     return response

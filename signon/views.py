@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from letters.models import Letter
 
-from . import abuse, emails, normalize
+from . import abuse, emails, normalize, page_cache
 from .contact import conference_contact
 from .export import csv_download
 from .forms import SignatureForm
@@ -22,6 +22,7 @@ from .page_cache import cached_page
 from .signatories import (
     LIST_FIELDS,
     ListFilter,
+    PublicList,
     StateGroup,
     export_rows,
     group_by_state,
@@ -57,10 +58,15 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
-    rows = public_rows(letter, fields=LIST_FIELDS)
     wanted = ListFilter.from_params(request.GET)
+    if wanted.is_active:
+        # A filtered view: this worker's copy of the list, when still current.
+        listing = page_cache.held_list(request, letter, lambda: public_rows(letter, LIST_FIELDS))
+    else:
+        listing = PublicList(public_rows(letter, fields=LIST_FIELDS))
+    rows = listing.rows
     states = group_by_state(rows)
-    shown = [row for row in rows if wanted.matches(row)] if wanted.is_active else rows
+    shown = listing.matching(wanted)
     return render(
         request,
         "signon/letter_detail.html",

@@ -7,6 +7,8 @@ and that an edit shows on the next request.
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letters.models import Delivery
@@ -79,6 +81,24 @@ def test_a_thousand_unique_searches_leave_the_bare_page_in_place(client, letter,
     assert held["filtered"][-1] == (LETTER_URL, "", "nobody 999")
     assert page_cache.held_bytes()["filtered"] <= bare_bytes * 3
     assert client.get(LETTER_URL)["ETag"] == bare["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_new_search_filters_the_workers_list_without_reading_the_rows_again(client, letter):
+    approved_signature(letter, mayor_last_name="Watson", city="Austin", state="TX")
+    approved_signature(letter, mayor_last_name="Johnson", city="Dallas", state="TX")
+    assert "Mayor Ada Watson, Austin, TX" in client.get(LETTER_URL, {"q": "austin"}).text
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LETTER_URL, {"q": "dallas"}).text
+
+    assert "Mayor Ada Johnson, Dallas, TX" in page
+    assert "Austin" not in page.split('id="signatories-groups"')[1]
+    assert not [q["sql"] for q in queries if "mayor_first_name" in q["sql"]]
+
+    # A decision changes the stamp: the next search reads the list afresh.
+    approved_signature(letter, mayor_last_name="Adler", city="Dallas Heights", state="TX")
+    assert "Mayor Ada Adler, Dallas Heights, TX" in client.get(LETTER_URL, {"q": "dal"}).text
 
 
 # Delivery edits refresh the page ----------------------------------------------
