@@ -10,9 +10,10 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
 - A worker trusts its copy for ``PAGE_CACHE_SECONDS`` (default 2 s). After
   that, the next request asks PostgreSQL one small question, the letter's
   *stamp* (its status and edit time, its delivery record, and the count and
-  latest edit of its approved signatures), and renders again only when the stamp changed. The
-  database is the only source of truth, so nothing depends on a request landing
-  on the same process twice, and no shared cache is needed for correctness.
+  latest edit of its approved signatures), and renders again only when the
+  stamp changed. The database is the only source of truth, so nothing depends
+  on a request landing on the same process twice, and no shared cache is
+  needed for correctness.
 - The worker that records a write (a staff decision in admin, a letter edit)
   drops its copies at once (``signon/signals.py``), so staff see their own
   decision on their next request.
@@ -28,7 +29,9 @@ Filtered views (``?state=``, ``?q=``) are keyed on the *normalized* filter
 bare page, and ``?q=Kauaʻi`` and ``?q=kauai`` are one entry. They live in a
 separate, smaller store with its own byte budget and the fast compression
 levels, so no flood of unique searches can evict a letter's bare page or make
-every search cost the best-ratio compressors.
+every search cost the best-ratio compressors. A new search filters the list the
+worker already read under the same stamp (``held_list``): no read of the rows,
+and each name folded once per stamp, not once per search.
 
 Compression is safe here: the page carries no CSRF token, no session and no
 per-user content. A response that does (the view touched the session or asked
