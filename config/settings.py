@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "signon.abuse.RefuseUploadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Renews staff sessions only (SESSION_SAVE_EVERY_REQUEST would save everyone's).
+    "config.middleware.StaffSessionRenewal",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as its documentation asks: it answers a locked-out log-in.
     "axes.middleware.AxesMiddleware",
@@ -146,9 +148,10 @@ AXES_CLIENT_IP_CALLABLE = "signon.abuse.client_network"
 AXES_RESET_ON_SUCCESS = True
 
 # Staff sessions end after this long without activity, and when the browser
-# closes. Each request renews the session (only non-empty sessions are saved).
+# closes. Each staff request renews the session (config.middleware); a public
+# visitor's session is saved only when it changes.
 SESSION_COOKIE_AGE = env.int("STAFF_SESSION_MINUTES", default=120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +167,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site_url",
             ],
         },
     },

@@ -1,4 +1,6 @@
-"""The staff CSV export: every field staff need, safe to open in a spreadsheet.
+"""CSV files: the staff export (every field staff need) and the public download's writer.
+
+Both are safe to open in a spreadsheet.
 
 A cell that starts with =, +, -, @, a tab or a carriage return is read as a
 formula by Excel and its kin, so such a cell gets a leading apostrophe. Phone
@@ -64,6 +66,16 @@ def _when(moment) -> str:
 
 def csv_response(signatures: Iterable, filename: str) -> HttpResponse:
     """Signatures (annotated ``with_signals()``) as a UTF-8 CSV download Excel opens cleanly."""
+    rows = ([read(signature) for _, read in COLUMNS] for signature in signatures)
+    return csv_download(filename, [name for name, _ in COLUMNS], rows)
+
+
+def csv_download(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
+    """The one CSV writer, for the staff export and the public download alike.
+
+    Every cell is neutralized, the header too: a name staff edited to
+    "=HYPERLINK(…)" reaches a spreadsheet as text, whichever file it is in.
+    """
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
@@ -71,7 +83,7 @@ def csv_response(signatures: Iterable, filename: str) -> HttpResponse:
     # The byte-order mark tells Excel the file is UTF-8 (accents in names).
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([name for name, _ in COLUMNS])
-    for signature in signatures:
-        writer.writerow([neutralize(read(signature)) for _, read in COLUMNS])
+    writer.writerow([neutralize(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralize(cell) for cell in row])
     return response

@@ -9,10 +9,11 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
 
 - A worker trusts its copy for ``PAGE_CACHE_SECONDS`` (default 2 s). After
   that, the next request asks PostgreSQL one small question, the letter's
-  *stamp* (its status and edit time, and the count and latest edit of its
-  approved signatures), and renders again only when the stamp changed. The
-  database is the only source of truth, so nothing depends on a request landing
-  on the same process twice, and no shared cache is needed for correctness.
+  *stamp* (its status and edit time, its delivery record, and the count and
+  latest edit of its approved signatures), and renders again only when the
+  stamp changed. The database is the only source of truth, so nothing depends
+  on a request landing on the same process twice, and no shared cache is
+  needed for correctness.
 - The worker that records a write (a staff decision in admin, a letter edit)
   drops its copies at once (``signon/signals.py``), so staff see their own
   decision on their next request.
@@ -22,6 +23,15 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
 Why not a version key in the shared cache: that costs a network round trip on
 every hit, which is most of a hit's cost; one question per worker every two
 seconds costs nothing measurable.
+
+Filtered views (``?state=``, ``?q=``) are keyed on the *normalized* filter
+(``signatories.ListFilter``): unknown parameters are ignored, so ``?x=1`` is the
+bare page, and ``?q=Kauaʻi`` and ``?q=kauai`` are one entry. They live in a
+separate, smaller store with its own byte budget and the fast compression
+levels, so no flood of unique searches can evict a letter's bare page or make
+every search cost the best-ratio compressors. A new search filters the list the
+worker already read under the same stamp (``held_list``): no read of the rows,
+and each name folded once per stamp, not once per search.
 
 Compression is safe here: the page carries no CSRF token, no session and no
 per-user content. A response that does (the view touched the session or asked
@@ -47,15 +57,20 @@ from django.utils.http import http_date
 from letters.models import Letter
 
 from .models import Signature
+from .signatories import ListFilter, PublicList
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
 # Re-render at least this often even when the stamp holds, so a page that shows
 # something time-dependent never ages indefinitely.
 MAX_AGE_SECONDS = 60
-# Memory a worker may spend on pages: the full page at 20,000 names is ~1.7 MB
-# with its encodings; filtered pages (?state=, ?q=) are much smaller.
+# Memory a worker may spend on bare letter pages: the full page at 20,000 names
+# is ~1.7 MB with its encodings.
 MAX_BYTES = 24 * 1024 * 1024
+# Filtered pages (?state=, ?q=) are kept apart, in a smaller budget of their
+# own: any visitor can make a new one, and none of them may push out a bare page.
+FILTERED_MAX_BYTES = 4 * 1024 * 1024
+FILTERED_MAX_PAGES = 256
 
 View = Callable[..., HttpResponse]
 
@@ -79,14 +94,51 @@ class Page:
         return len(self.body) + sum(len(data) for data in self.encodings.values())
 
 
+# Key: (path, state, folded query); the bare page's is (path, "", "").
 _pages: OrderedDict[tuple, Page] = OrderedDict()
+_filtered: OrderedDict[tuple, Page] = OrderedDict()
 _lock = threading.Lock()
+
+
+# Each letter's approved list as its filtered views last read it, by letter pk:
+# (stamp, list). A new search filters it rather than reading the rows again.
+_lists: dict[int, tuple[tuple, PublicList]] = {}
 
 
 def clear() -> None:
     """Forget every page this process holds (after a write, and between tests)."""
     with _lock:
         _pages.clear()
+        _filtered.clear()
+        _lists.clear()
+
+
+def held_list(request: HttpRequest, letter: Letter, load: Callable[[], list[dict]]) -> PublicList:
+    """The letter's public list, reused while the stamp this request read still holds."""
+    stamp = getattr(request, "page_stamp", None)
+    held = _lists.get(letter.pk)
+    if stamp is not None and held is not None and held[0] == stamp:
+        return held[1]
+    listing = PublicList(load())
+    if stamp is not None:
+        with _lock:
+            _lists[letter.pk] = (stamp, listing)
+    return listing
+
+
+def held_pages() -> dict[str, list[tuple]]:
+    """The keys this worker holds, bare and filtered (for tests and debugging)."""
+    with _lock:
+        return {"bare": list(_pages), "filtered": list(_filtered)}
+
+
+def held_bytes() -> dict[str, int]:
+    """Memory held by the bare and the filtered pages."""
+    with _lock:
+        return {
+            "bare": sum(page.size for page in _pages.values()),
+            "filtered": sum(page.size for page in _filtered.values()),
+        }
 
 
 def cached_page(view: View) -> View:
@@ -97,13 +149,14 @@ def cached_page(view: View) -> View:
         if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return compressed(request, view(request, slug, *args, **kwargs))
 
-        # One page per query string (?state=, ?q=), parameters in a stable order.
+        # One page per normalized filter: ?x=1 is the bare page, ?state=tx is ?state=TX.
         key = _key(request)
+        store = _store_for(key)
         now = time.monotonic()
         with _lock:
-            page = _pages.get(key)
+            page = store.get(key)
             if page is not None:
-                _pages.move_to_end(key)
+                store.move_to_end(key)
         if page is None or now - page.checked_at >= settings.PAGE_CACHE_SECONDS:
             # Read the stamp before rendering: a write that lands in between
             # shows in this render and changes the stamp, so the next check
@@ -116,6 +169,8 @@ def cached_page(view: View) -> View:
             ):
                 page.checked_at = now
             else:
+                # The view may reuse what this worker read under the same stamp.
+                request.page_stamp = stamp
                 response = view(request, slug, *args, **kwargs)
                 if stamp is None or not _is_shareable(request, response):
                     return response
@@ -145,7 +200,20 @@ class PageCacheMiddleware:
         page = getattr(response, "cached_page", None)
         if page is not None and not response.cookies and response["Vary"] == "Accept-Encoding":
             page.headers = [(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS]
+        _keep_private(response)
         return response
+
+
+def _keep_private(response: HttpResponse) -> None:
+    """A response that sets a cookie or varies on one is never for a shared cache.
+
+    The page may have been marked public before the middleware below added a
+    session cookie (a staff member's renewed session): a CDN must not keep that.
+    """
+    if "public" not in response.get("Cache-Control", ""):
+        return
+    if response.cookies or "cookie" in response.get("Vary", "").lower():
+        response["Cache-Control"] = "private, no-cache"
 
 
 # Set per response by _send(); everything else on a full pass is replayed on a hit.
@@ -158,7 +226,8 @@ _OWN_HEADERS = {
 def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
     if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
         return None
-    page = _pages.get(_key(request))
+    key = _key(request)
+    page = _store_for(key).get(key)
     if (
         page is None
         or page.headers is None
@@ -176,8 +245,16 @@ def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
 
 
 def _key(request: HttpRequest) -> tuple:
-    # One page per path and query string (?state=, ?q=), parameters in a stable order.
-    return (request.path, tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())))
+    # What the page shows depends on the path and the normalized filter only:
+    # unknown parameters, their order, case and spacing make no new page.
+    if not request.GET:
+        return (request.path, "", "")
+    wanted = ListFilter.from_params(request.GET)
+    return (request.path, wanted.state, wanted.query)
+
+
+def _store_for(key: tuple) -> OrderedDict[tuple, Page]:
+    return _filtered if key[1] or key[2] else _pages
 
 
 def letter_stamp(slug: str) -> tuple | None:
@@ -193,6 +270,10 @@ def letter_stamp(slug: str) -> tuple | None:
         .values_list(
             "pk", "status", "deadline", "list_published_at", "updated_at", "approved_count",
             "approved_changed",
+            # The delivery record has no edit time of its own: what the page
+            # shows of it (and its identity) is the stamp's part.
+            "delivery__pk", "delivery__delivered_on", "delivery__delivered_to",
+            "delivery__method", "delivery__signatory_count",
         )
         .first()
     )  # fmt: skip
@@ -236,21 +317,30 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page:
     body = response.content
+    store = _store_for(key)
+    filtered = store is _filtered
+    # A filtered page is small and may be asked for once: the fast levels.
     page = Page(
         stamp=stamp,
         body=body,
-        encodings={name: _encode(name, body) for name in ("br", "gzip")},
+        encodings={name: _encode(name, body, fast=filtered) for name in ("br", "gzip")},
         content_type=response["Content-Type"],
         etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
         last_modified=time.time(),
         rendered_at=now,
         checked_at=now,
     )
+    budget, most = (FILTERED_MAX_BYTES, FILTERED_MAX_PAGES) if filtered else (MAX_BYTES, None)
     with _lock:
-        _pages[key] = page
-        _pages.move_to_end(key)
-        while len(_pages) > 1 and sum(p.size for p in _pages.values()) > MAX_BYTES:
-            _pages.popitem(last=False)
+        store[key] = page
+        store.move_to_end(key)
+        if filtered:
+            # Oldest first; a page over the whole budget is sent but not kept.
+            while store and (len(store) > most or sum(p.size for p in store.values()) > budget):
+                store.popitem(last=False)
+        else:
+            while len(store) > 1 and sum(p.size for p in store.values()) > budget:
+                store.popitem(last=False)
     return page
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from letters.models import Letter
+from letters.models import Delivery, Letter
 
 from . import page_cache
 from .models import Signature
@@ -33,5 +33,8 @@ def signature_saved(sender, instance: Signature, created: bool, **kwargs) -> Non
 @receiver(post_delete, sender=Signature, dispatch_uid="signon_page_cache_signature_deleted")
 @receiver(post_save, sender=Letter, dispatch_uid="signon_page_cache_letter_saved")
 @receiver(post_delete, sender=Letter, dispatch_uid="signon_page_cache_letter_deleted")
+# The page shows the delivery's date and count: editing the record is a change too.
+@receiver(post_save, sender=Delivery, dispatch_uid="signon_page_cache_delivery_saved")
+@receiver(post_delete, sender=Delivery, dispatch_uid="signon_page_cache_delivery_deleted")
 def letter_or_list_changed(sender, **kwargs) -> None:
     _forget_pages()

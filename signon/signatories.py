@@ -8,6 +8,7 @@ Python, so the page costs the same queries whatever the list's length or filter.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 from django.http import QueryDict
@@ -71,12 +72,16 @@ class ListFilter:
 
     @classmethod
     def from_params(cls, params: QueryDict) -> "ListFilter":
-        """Read ``?state=TX&q=austin``; an unknown state or a blank search means "all"."""
+        """Read ``?state=TX&q=austin``; an unknown state or a blank search means "all".
+
+        The search is kept folded ("Kauaʻi " is "kauai"), as it is compared: two
+        spellings of one search are one filter, and so one cached page.
+        """
         state = params.get("state", "").strip().upper()
         if state not in State.values:
             state = ""
-        query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
-        return cls(state=state, query=query)
+        query = fold(params.get("q", "")[: MAX_QUERY_LENGTH * 4], expand_abbreviations=False)
+        return cls(state=state, query=query[:MAX_QUERY_LENGTH].strip())
 
     @property
     def is_active(self) -> bool:
@@ -86,21 +91,55 @@ class ListFilter:
     def state_name(self) -> str:
         return State(self.state).label if self.state else ""
 
-    def matches(self, row: dict) -> bool:
+    @cached_property
+    def _words(self) -> list[tuple[str, str]]:
+        # Each word as searched ("st" as "saint") and as typed, folded once per filter.
+        return list(
+            zip(fold(self.query).split(), fold(self.query, expand_abbreviations=False).split(),
+                strict=True)
+        )  # fmt: skip
+
+    def matches(self, row: dict, text: str | None = None) -> bool:
+        """Does the row match? ``text`` is its ``search_text``, when already folded."""
         if self.state and row["state"] != self.state:
             return False
         # Every word typed must appear in the mayor's name or the city, ignoring
         # case, accents and punctuation: "penasco" finds "Peñasco". "St" finds
         # "St. Louis" (stored as "saint louis") and also "Stamford", half typed.
-        text = fold(f"{row['mayor_first_name']} {row['mayor_last_name']} {row['city']}")
-        return all(
-            expanded in text or typed in text
-            for expanded, typed in zip(
-                fold(self.query).split(),
-                fold(self.query, expand_abbreviations=False).split(),
-                strict=True,
-            )
-        )
+        if text is None:
+            text = search_text(row)
+        return all(expanded in text or typed in text for expanded, typed in self._words)
+
+
+def search_text(row: dict) -> str:
+    """What a search looks in: the mayor's name and the city, folded."""
+    return fold(f"{row['mayor_first_name']} {row['mayor_last_name']} {row['city']}")
+
+
+class PublicList:
+    """A letter's approved rows, with their search texts folded once, when first needed.
+
+    The page cache holds one per letter while its stamp holds, so each new
+    search filters this list instead of reading and folding every row again.
+    """
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+    @cached_property
+    def search_texts(self) -> list[str]:
+        return [search_text(row) for row in self.rows]
+
+    def matching(self, wanted: ListFilter) -> list[dict]:
+        if not wanted.is_active:
+            return self.rows
+        if not wanted.query:
+            return [row for row in self.rows if row["state"] == wanted.state]
+        return [
+            row
+            for row, text in zip(self.rows, self.search_texts, strict=True)
+            if wanted.matches(row, text)
+        ]
 
 
 def public_rows(letter: Letter, fields: tuple[str, ...] = PUBLIC_FIELDS) -> list[dict]:

@@ -1,4 +1,3 @@
-import csv
 from functools import partial
 
 from django.conf import settings
@@ -15,15 +14,17 @@ from django.views.decorators.cache import never_cache
 from letters.admin import text_diff_html
 from letters.models import Letter
 
-from . import abuse, emails, normalize
+from . import abuse, emails, normalize, page_cache
 from .contact import conference_contact
 from .delivery import earlier_version_signers
+from .export import csv_download
 from .forms import SignatureForm
 from .models import Signature
 from .page_cache import cached_page
 from .signatories import (
     LIST_FIELDS,
     ListFilter,
+    PublicList,
     StateGroup,
     export_rows,
     group_by_state,
@@ -62,10 +63,17 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
-    rows = public_rows(letter, fields=(*LIST_FIELDS, "letter_version_id"))
+    # Each row's version too: the page names who signed an earlier text.
+    fields = (*LIST_FIELDS, "letter_version_id")
     wanted = ListFilter.from_params(request.GET)
+    if wanted.is_active:
+        # A filtered view: this worker's copy of the list, when still current.
+        listing = page_cache.held_list(request, letter, lambda: public_rows(letter, fields))
+    else:
+        listing = PublicList(public_rows(letter, fields=fields))
+    rows = listing.rows
     states = group_by_state(rows)
-    shown = [row for row in rows if wanted.matches(row)] if wanted.is_active else rows
+    shown = listing.matching(wanted)
     return render(
         request,
         "signon/letter_detail.html",
@@ -129,15 +137,12 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.csv"'
-    # A byte-order mark, so spreadsheet programs read "Mayagüez" as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_HEADERS.values())
-    for row in _export(letter):
-        writer.writerow(row[key] for key in EXPORT_HEADERS)
-    return response
+    # The staff export's writer: formula-leading cells neutralized the same way.
+    return csv_download(
+        f"{letter.slug}-signatories.csv",
+        EXPORT_HEADERS.values(),
+        ([row[key] for key in EXPORT_HEADERS] for row in _export(letter)),
+    )
 
 
 def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
@@ -148,7 +153,8 @@ def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
             "letter": {
                 "title": letter.title,
                 "url": request.build_absolute_uri(letter.get_absolute_url()),
-                "status": letter.status,
+                # What the public page says: "closed" once the deadline passed.
+                "status": letter.public_status,
             },
             "count": len(signatories),
             "signatories": signatories,

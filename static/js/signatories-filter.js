@@ -6,7 +6,7 @@
 
   var groupsBox = document.getElementById("signatories-groups");
   var form = document.getElementById("signatories-filter");
-  if (!groupsBox || !form || !groupsBox.hasAttribute("data-complete-list")) {
+  if (!groupsBox || !form || !groupsBox.hasAttribute("data-complete-list") || !window.signonFold) {
     return;  // A server-filtered page: the form keeps working as a plain GET form.
   }
   var stateSelect = document.getElementById("filter-state");
@@ -17,18 +17,8 @@
   var sections = Array.prototype.slice.call(groupsBox.querySelectorAll("section[data-state]"));
   var announceTimer = null;
 
-  // The same folding as signon.normalize.fold on the server: case, accents and
-  // punctuation do not matter, "St." is "Saint".
-  var ABBREVIATIONS = { st: "saint", ste: "sainte", ft: "fort", mt: "mount" };
-  function fold(text, keepAbbreviations) {
-    var plain = text.toLowerCase().replace(/ß/g, "ss").normalize("NFKD")
-      .replace(/\p{M}/gu, "")
-      .replace(/['’‘`]/g, "")
-      .replace(/[^\p{L}\p{N}_]+/gu, " ");
-    return plain.split(" ").filter(Boolean).map(function (word) {
-      return keepAbbreviations ? word : (ABBREVIATIONS[word] || word);
-    }).join(" ");
-  }
+  // The server's own fold (signon.normalize.fold), generated into fold.js.
+  var fold = window.signonFold;
 
   // What a search compares against: the mayor's name and the city, folded once
   // ("Mayor Ada Lovelace, Springfield, IL" gives "ada lovelace springfield"),
