@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
-from . import emails
+from . import audit, emails
 from .export import csv_response
 from .models import TRANSITIONS, InvalidTransition, OfficialDomain, Signature
 
@@ -559,11 +559,23 @@ class SignatureAdmin(admin.ModelAdmin):
                 request, f"{failed} failed again: see their “Mail” field.", messages.ERROR
             )
 
-    @admin.action(description="Export selected as CSV (with contact details)")
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signon.export_signature")
+
+    @admin.action(
+        description="Export selected as CSV (with contact details)", permissions=["export"]
+    )
     def export_csv(self, request, queryset):
+        # The action is hidden without the permission; a forged POST is refused too.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        rows = queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
-        return csv_response(rows, f"signatures-{stamp}.csv")
+        rows = list(
+            queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
+        )
+        response = csv_response(rows, f"signatures-{stamp}.csv")
+        audit.contact_details_exported(request, len(rows))
+        return response
 
 
 SHOWN_ON_DECISION_PAGE = 50
