@@ -50,8 +50,9 @@ def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
 
 def contact_details_exported(request, rows: int) -> None:
     """Every bulk export of contact details: who, from where, how many rows (the log has when)."""
-    log.info("Contact details exported", extra={"event": "export", "user": request.user.get_username(),
-                                                "rows": rows, "client": _address(request)})  # fmt: skip
+    extra = {"event": "export", "user": request.user.get_username(), "rows": rows,
+             "client": _address(request)}  # fmt: skip
+    log.info("Contact details exported", extra=extra)
 
 
 @receiver(post_save, sender=Signature)

@@ -93,9 +93,7 @@ def _export(client, *signatures):
 
 
 @pytest.mark.django_db
-def test_staff_who_may_only_view_signatures_cannot_export_contact_details(
-    client, letter, caplog
-):
+def test_staff_who_may_only_view_signatures_cannot_export_contact_details(client, letter, caplog):
     signature = make_signature(letter)
     client.force_login(staff_without_review())
     changelist = client.get(CHANGELIST)
