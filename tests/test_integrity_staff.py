@@ -133,3 +133,145 @@ def test_every_export_is_logged_with_who_and_how_many_rows(client, letter, caplo
     # The log line names no contact.
     line = json.dumps(event.__dict__, default=str)
     assert "aide@" not in line
+
+
+# ---------------------------------------------------------------- signature edits in admin
+
+
+def change_page(signature) -> str:
+    return reverse("admin:signon_signature_change", args=[signature.pk])
+
+
+def admin_data(signature, **changes) -> dict:
+    """The signature's change form as staff send it, with some fields changed."""
+    data = {
+        "letter": signature.letter_id,
+        "mayor_first_name": signature.mayor_first_name,
+        "mayor_last_name": signature.mayor_last_name,
+        "city": signature.city,
+        "state": signature.state,
+        "contact_first_name": signature.contact_first_name,
+        "contact_last_name": signature.contact_last_name,
+        "contact_email": signature.contact_email,
+        "contact_phone": signature.contact_phone,
+        "contact_phone_extension": signature.contact_phone_extension,
+        "review_note": signature.review_note,
+        "_save": "Save",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def other_letter(db) -> Letter:
+    return Letter.objects.create(
+        slug="infrastructure", title="Infrastructure", salutation="Dear Congress:",
+        body="Fund the bridges.", status=Letter.Status.OPEN,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_editing_a_city_onto_a_taken_office_is_a_form_error_not_a_crash(staff_client, letter):
+    make_signature(letter, city="Springfield", state="IL")
+    peoria = make_signature(letter, city="Peoria", state="IL", contact_email="a@peoria.gov")
+    response = staff_client.post(change_page(peoria), admin_data(peoria, city="springfield"))
+    assert response.status_code == 200
+    assert "already has a live signature" in response.text
+    peoria.refresh_from_db()
+    assert (peoria.city, peoria.office_key) == ("Peoria", "IL:peoria")
+
+
+@pytest.mark.django_db
+def test_moving_a_signature_onto_a_letter_where_its_city_is_taken_is_a_form_error(
+    staff_client, letter, other_letter
+):
+    make_signature(other_letter, city="Springfield", state="IL")
+    unsigned = make_signature(letter, city="Springfield", state="IL")
+    assert unsigned.letter_version is None  # signed before texts were versioned
+    response = staff_client.post(
+        change_page(unsigned), admin_data(unsigned, letter=other_letter.pk)
+    )
+    assert response.status_code == 200
+    assert "already has a live signature" in response.text
+    assert Signature.objects.get(pk=unsigned.pk).letter == letter
+
+
+@pytest.mark.django_db
+def test_a_signature_that_signed_a_text_cannot_be_moved_to_another_letter(
+    staff_client, letter, other_letter
+):
+    signature = make_signature(letter, letter_version=letter.current_version)
+    response = staff_client.post(
+        change_page(signature), admin_data(signature, letter=other_letter.pk)
+    )
+    assert response.status_code == 200
+    assert "cannot be moved to another letter" in response.text
+    signature.refresh_from_db()
+    assert (signature.letter, signature.letter_version) == (letter, letter.current_version)
+
+
+@pytest.mark.django_db
+def test_a_signature_added_in_admin_records_its_letters_current_version(staff_client, letter):
+    typed = Signature(
+        letter=letter, mayor_first_name="Ada", mayor_last_name="Lovelace", city="Peoria",
+        state="IL", contact_first_name="Chris", contact_last_name="Aide",
+        contact_email="chris@peoria.gov", contact_phone="(309) 555-0143",
+    )  # fmt: skip
+    response = staff_client.post(reverse("admin:signon_signature_add"), admin_data(typed))
+    assert response.status_code == 302
+    signature = Signature.objects.get(city="Peoria")
+    assert signature.letter_version == letter.current_version
+    assert signature.contact_phone == "+13095550143"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("mayor_last_name", "Lovelace\u0007", "Remove the control characters"),
+        ("mayor_first_name", "<b>Ada</b>", "are not allowed"),
+        ("city", "Chic\u0430go", "different alphabets"),
+        ("contact_phone", "=1+1", "Enter a phone number we can call"),
+    ],
+)
+def test_admin_edits_go_through_the_public_forms_cleaning(
+    staff_client, letter, field, value, message
+):
+    signature = make_signature(letter)
+    before = Signature.objects.values().get(pk=signature.pk)
+    response = staff_client.post(change_page(signature), admin_data(signature, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.text
+    assert Signature.objects.values().get(pk=signature.pk) == before
+
+
+@pytest.mark.django_db
+def test_admin_saves_names_and_phone_as_the_public_form_would(staff_client, letter):
+    signature = make_signature(letter)
+    response = staff_client.post(
+        change_page(signature),
+        admin_data(
+            signature, mayor_last_name="  de   la Cruz ", contact_phone="(202) 555-0143 x12"
+        ),
+    )
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.mayor_last_name == "de la Cruz"
+    assert (signature.contact_phone, signature.contact_phone_extension) == ("+12025550143", "12")
+
+
+# ---------------------------------------------------------------- row ids in URLs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999", "-1"])
+def test_a_row_id_that_is_not_ascii_digits_is_no_500(staff_client, letter, value):
+    signature = make_signature(letter)
+    listing = staff_client.get(CHANGELIST, {"same_office_as": value})
+    # Not a row id: the filter is ignored (as the admin ignores unknown values).
+    assert listing.status_code == 200
+    assert change_page(signature) in listing.text
+    decide = staff_client.get(f"{CHANGELIST}{value}/decide/approved/")
+    assert decide.status_code == 404
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.PENDING
