@@ -147,7 +147,8 @@ def _skeleton(value: str) -> str:
     Accents come off first, so "é" stays an "e" rather than whatever an accented
     letter is confused with; only the office key uses this, never the public search.
     """
-    decomposed = unicodedata.normalize("NFKD", value)
+    # Case first: a look-alike's capital may have no entry of its own ("Ɡ" of "ɡ").
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(_ascii_lookalike(ch) or ch for ch in decomposed if not unicodedata.combining(ch))
 
 
