@@ -191,6 +191,15 @@ RETRY_AFTER_SECONDS = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Without its client every cache call fails at run time and the rate limit
+    # quietly lets everything through: refuse to start instead.
+    try:
+        import redis  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            "CACHE_URL names Redis but the redis package is not installed (pip install -e .)."
+        ) from exc
 
 
 def _rate_limits(name: str, default: str) -> list[tuple[int, int]]:
@@ -290,6 +299,69 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # letter. A letter's own "Questions?" contact takes precedence when it has one.
 CONFERENCE_NAME = "The U.S. Conference of Mayors"
 CONFERENCE_CONTACT_EMAIL = env.str("CONFERENCE_CONTACT_EMAIL", default="")
+
+# --- What production must not run with, unless an operator waives it by name.
+# Each of these starts and "works", yet quietly breaks a promise: a per-process
+# cache makes the rate limit per worker, console mail is "sent" to stdout and
+# counted as delivered, and a local SITE_URL breaks every confirmation link.
+# Tests and local production-mode runs opt in with ALLOW_UNSAFE_SETTINGS; each
+# waiver is logged as a warning at start-up (signon/apps.py).
+UNSAFE_SETTINGS = {
+    "memory-cache": "CACHE_URL",
+    "console-mail": "EMAIL_URL",
+    "local-site-url": "SITE_URL",
+}
+ALLOW_UNSAFE_SETTINGS = sorted(
+    {name.strip().lower() for name in env.list("ALLOW_UNSAFE_SETTINGS", default=[])} - {""}
+)
+if unknown := set(ALLOW_UNSAFE_SETTINGS) - set(UNSAFE_SETTINGS):
+    raise ImproperlyConfigured(
+        f"ALLOW_UNSAFE_SETTINGS names unknown waivers {sorted(unknown)}; "
+        f"the known ones are {', '.join(UNSAFE_SETTINGS)}."
+    )
+_MEMORY_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+_NOWHERE_MAIL = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}  # noqa: S104 -- compared, not bound
+
+
+def _site_url_is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in _LOCAL_HOSTS or host.endswith(".localhost")
+
+
+if not DEBUG:
+    _unsafe = {
+        "memory-cache": (
+            CACHES["default"]["BACKEND"] in _MEMORY_CACHES,
+            "CACHE_URL must name a shared cache (e.g. redis://host:6379/0) when DEBUG is off: "
+            "a per-process memory cache makes the rate limit count per worker.",
+        ),
+        "console-mail": (
+            EMAIL_BACKEND in _NOWHERE_MAIL,
+            "EMAIL_URL must name a real mail server (e.g. smtp+tls://…) when DEBUG is off: "
+            "the console, dummy and memory backends deliver nothing.",
+        ),
+        "local-site-url": (
+            _site_url_is_local(SITE_URL),
+            f"SITE_URL must be the site's public address when DEBUG is off, not {SITE_URL!r}: "
+            "every link in e-mail is built from it.",
+        ),
+    }
+    for _waiver, (_refused, _message) in _unsafe.items():
+        if _refused and _waiver not in ALLOW_UNSAFE_SETTINGS:
+            raise ImproperlyConfigured(
+                f"{_message} (To accept it on purpose, e.g. in tests: "
+                f"ALLOW_UNSAFE_SETTINGS={_waiver}.)"
+            )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,6 +22,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "measure-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+# A local measurement: memory cache, console mail and a local SITE_URL, on purpose.
+os.environ.setdefault("ALLOW_UNSAFE_SETTINGS", "memory-cache,console-mail,local-site-url")
 os.environ.setdefault(
     "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -5,11 +5,12 @@ history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
@@ -23,8 +24,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
-from . import emails
+from . import audit, emails, normalize
 from .export import csv_response
+from .forms import NameField, parse_phone
 from .models import TRANSITIONS, InvalidTransition, OfficialDomain, Signature
 
 CHANGELIST = "admin:signon_signature_changelist"
@@ -36,6 +38,17 @@ def changelist_url(**params) -> str:
 
 def change_url(signature: Signature) -> str:
     return reverse("admin:signon_signature_change", args=[signature.pk])
+
+
+_ROW_ID = re.compile(r"[0-9]{1,18}")
+
+
+def row_id(value: str | None) -> int | None:
+    """A row id typed in a URL, or None: ASCII digits only, within a bigint.
+
+    ``str.isdigit()`` also accepts "²" and other digits ``int()`` refuses.
+    """
+    return int(value) if value and _ROW_ID.fullmatch(value) else None
 
 
 # ---------------------------------------------------------------- filters
@@ -114,16 +127,17 @@ class _RelatedToFilter(admin.SimpleListFilter):
     label = ""
 
     def lookups(self, request, model_admin):
-        value = self.value()
-        if value and value.isdigit():
-            return [(value, f"{self.label} #{value}")]
+        pk = row_id(self.value())
+        if pk is not None:
+            return [(str(pk), f"{self.label} #{pk}")]
         return []
 
     def queryset(self, request, queryset):
         value = self.value()
         if not value:
             return queryset
-        anchor = Signature.objects.filter(pk=value if value.isdigit() else None).first()
+        pk = row_id(value)
+        anchor = Signature.objects.filter(pk=pk).first() if pk is not None else None
         if anchor is None:
             return queryset.none()
         return self.related(queryset, anchor).exclude(pk=anchor.pk)
@@ -173,6 +187,72 @@ class DecisionForm(forms.Form):
             self.fields["reason"].label = "Note (optional)"
 
 
+class SignatureAdminForm(forms.ModelForm):
+    """A signature as staff edit it: the public form's cleaning, and the office rule.
+
+    Names and the city go through the same NameField as the sign-on form, the
+    phone through the same parsing (stored as E.164). The one-live-signature-
+    per-office rule is checked here, with a message, instead of failing in the
+    database. A signature that signed a text stays on its letter: moving it
+    would make it claim words of another letter its mayor never saw.
+    """
+
+    mayor_first_name = NameField(label="Mayor’s first name", max_length=100)
+    mayor_last_name = NameField(label="Mayor’s last name", max_length=100)
+    city = NameField(label="City", max_length=100)
+    contact_first_name = NameField(label="Contact first name", max_length=100)
+    contact_last_name = NameField(label="Contact last name", max_length=100)
+    # Typed as a person types it; stored as E.164 (the model's 16 characters).
+    contact_phone = forms.CharField(
+        label="Contact phone",
+        max_length=40,
+        help_text="Any usual form, e.g. (202) 555-0143 x12; saved as +12025550143. "
+        "Not displayed publicly.",
+    )
+
+    class Meta:
+        model = Signature
+        fields = [
+            "letter", "mayor_first_name", "mayor_last_name", "city", "state", "contact_first_name",
+            "contact_last_name", "contact_email", "contact_phone", "contact_phone_extension",
+            "review_note",
+        ]  # fmt: skip
+
+    def clean_contact_phone(self) -> str:
+        e164, extension = parse_phone(self.cleaned_data["contact_phone"])
+        self._phone_extension = extension
+        return e164
+
+    def clean(self):
+        cleaned = super().clean()
+        if getattr(self, "_phone_extension", "") and not cleaned.get("contact_phone_extension"):
+            cleaned["contact_phone_extension"] = self._phone_extension
+        letter, city, state = cleaned.get("letter"), cleaned.get("city"), cleaned.get("state")
+        instance = self.instance
+        moved = instance.pk and letter is not None and letter.pk != instance.letter_id
+        if moved and instance.letter_version_id:
+            self.add_error("letter", ValidationError(
+                f"This signature signed version {instance.letter_version.number} of "
+                f"“{instance.letter}”; it cannot be moved to another letter. Withdraw or "
+                f"reject it, and ask the mayor’s office to sign the other letter.",
+                code="signed_text",
+            ))  # fmt: skip
+        if letter is not None and city and state and instance.status in Signature.LIVE_STATUSES:
+            key = normalize.office_key(city, state)
+            taken = Signature.objects.live().filter(letter=letter, office_key=key)
+            if instance.pk:
+                taken = taken.exclude(pk=instance.pk)
+            if taken.exists():
+                other = taken.first()
+                self.add_error("city", ValidationError(
+                    f"{city}, {state} already has a live signature on “{letter}” "
+                    f"(#{other.pk}, {other.get_status_display().lower()}): one per city. "
+                    f"Withdraw or reject one of them first.",
+                    code="duplicate",
+                ))  # fmt: skip
+        return cleaned
+
+
 # ---------------------------------------------------------------- signatures
 
 CONTACT_FIELDS = [
@@ -189,6 +269,7 @@ DECISION_FIELDS = [
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
+    form = SignatureAdminForm
     list_display = [
         "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
         "conflicts", "contact_display", "submitted",
@@ -227,6 +308,12 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()
+
+    def save_model(self, request, obj: Signature, form, change: bool) -> None:
+        # A signature staff enter by hand records the text its letter shows now.
+        if not change and obj.letter_version_id is None:
+            obj.letter_version = obj.letter.current_version
+        super().save_model(request, obj, form, change)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         # The queue needs the page's full width for its signals; the app list is
@@ -516,7 +603,10 @@ class SignatureAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if status not in DECISION_VERBS:
             raise Http404("No such decision.")
-        signature = get_object_or_404(Signature, pk=object_id if object_id.isdigit() else None)
+        pk = row_id(object_id)
+        if pk is None:
+            raise Http404("No such signature.")
+        signature = get_object_or_404(Signature, pk=pk)
         needs_reason = status in Signature.REASON_REQUIRED
         if request.method == "POST":
             form = DecisionForm(request.POST, reason_required=needs_reason)
@@ -591,11 +681,23 @@ class SignatureAdmin(admin.ModelAdmin):
                 request, f"{failed} failed again: see their “Mail” field.", messages.ERROR
             )
 
-    @admin.action(description="Export selected as CSV (with contact details)")
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("signon.export_signature")
+
+    @admin.action(
+        description="Export selected as CSV (with contact details)", permissions=["export"]
+    )
     def export_csv(self, request, queryset):
+        # The action is hidden without the permission; a forged POST is refused too.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        rows = queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
-        return csv_response(rows, f"signatures-{stamp}.csv")
+        rows = list(
+            queryset.select_related("letter", "reviewed_by").order_by("state", "city", "pk")
+        )
+        response = csv_response(rows, f"signatures-{stamp}.csv")
+        audit.contact_details_exported(request, len(rows))
+        return response
 
 
 SHOWN_ON_DECISION_PAGE = 50

@@ -1,4 +1,7 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class SignonConfig(AppConfig):
@@ -11,3 +14,14 @@ class SignonConfig(AppConfig):
             audit,  # noqa: F401  (connects the audit log's signal receivers)
             signals,  # noqa: F401
         )
+
+        # Logged here, once logging is configured: a waived production check
+        # (config/settings.py) is never silent.
+        log = logging.getLogger("config.settings")
+        for waiver in settings.ALLOW_UNSAFE_SETTINGS:
+            variable = settings.UNSAFE_SETTINGS[waiver]
+            log.warning(
+                f"Unsafe setting allowed by ALLOW_UNSAFE_SETTINGS={waiver}: "
+                f"{variable} is not fit for production.",
+                extra={"event": "unsafe_setting", "waiver": waiver, "variable": variable},
+            )

@@ -48,6 +48,13 @@ def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
                                                   "client": ip_address or ""})  # fmt: skip
 
 
+def contact_details_exported(request, rows: int) -> None:
+    """Every bulk export of contact details: who, from where, how many rows (the log has when)."""
+    extra = {"event": "export", "user": request.user.get_username(), "rows": rows,
+             "client": _address(request)}  # fmt: skip
+    log.info("Contact details exported", extra=extra)
+
+
 @receiver(post_save, sender=Signature)
 def _decided(sender, instance: Signature, created: bool, update_fields=None, **kwargs) -> None:
     if created or not update_fields or "status" not in update_fields:

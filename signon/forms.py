@@ -42,6 +42,19 @@ class HoneypotInput(forms.TextInput):
     is_hidden = True
 
 
+def parse_phone(raw: str) -> tuple[str, str]:
+    """A typed phone number as (E.164, extension), or ValidationError (sign-on form and admin)."""
+    message = "Enter a phone number we can call, e.g. (202) 555-0143 or +1 202 555 0143 x12."
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(message, code="invalid") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(message, code="invalid")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, (number.extension or "")[:10]
+
+
 def _required(what: str) -> dict:
     return {"required": f"Enter {what}."}
 
@@ -160,16 +173,10 @@ class SignatureForm(forms.ModelForm):
         return f"{local}@{domain.lower()}"
 
     def clean_contact_phone(self) -> str:
-        raw = self.cleaned_data["contact_phone"]
-        message = "Enter a phone number we can call, e.g. (202) 555-0143 or +1 202 555 0143 x12."
-        try:
-            number = phonenumbers.parse(raw, "US")
-        except phonenumbers.NumberParseException:
-            raise ValidationError(message, code="invalid") from None
-        if not phonenumbers.is_valid_number(number):
-            raise ValidationError(message, code="invalid")
-        self.instance.contact_phone_extension = (number.extension or "")[:10]
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        e164, self.instance.contact_phone_extension = parse_phone(
+            self.cleaned_data["contact_phone"]
+        )
+        return e164
 
     def clean(self):
         cleaned = super().clean()

@@ -205,7 +205,11 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("review_signature", "Can approve or reject signatures")]
+        permissions = [
+            ("review_signature", "Can approve or reject signatures"),
+            # The bulk CSV carries every contact's e-mail and phone: more than viewing.
+            ("export_signature", "Can export contact details"),
+        ]
         constraints = [
             # One live signature per city per letter, even when two requests race.
             models.UniqueConstraint(

@@ -7,9 +7,12 @@ for the one-signature-per-office rule (the form's check and the database
 constraint both rest on it).
 """
 
+import functools
+import hashlib
 import re
 import unicodedata
 
+import confusable_homoglyphs.confusables
 from django.core.exceptions import ValidationError
 
 # Bidirectional controls can make "ogacihC" display as "Chicago"; zero-width
@@ -33,13 +36,23 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 # ʻokina in "Kauaʻi" and "ʻEwa Beach". They belong to no alphabet.
 _MODIFIER_APOSTROPHES = {"\u02bb", "\u02bc", "\u02bd"}
 
-# Cyrillic and Greek letters drawn like Latin ones. A name written only in
-# these ("Сосоа" in Cyrillic) reads as Latin to every reviewer but is another
-# string: a whole-script look-alike.
-_LOOKS_LATIN = set(
-    "АВСЕНІЈКМОРЅТХУҮаеіјорсуһѕԁԛԝх"  # Cyrillic
-    "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορτυχ"  # Greek
-)
+# Letters of other scripts drawn like Latin ones, from Unicode's confusables
+# data (UTS #39) as the confusable_homoglyphs package ships it: a letter maps
+# to the plain ASCII letters it is mistaken for ("Ꮪ" Cherokee → "S", "ɡ" → "g").
+# A name written only in these ("Сосоа" in Cyrillic) reads as Latin to every
+# reviewer but is another string: a whole-script look-alike.
+_CONFUSABLES = confusable_homoglyphs.confusables.confusables_data
+
+
+@functools.cache
+def _ascii_lookalike(char: str) -> str | None:
+    """The ASCII letters a non-ASCII letter is drawn like, or None."""
+    if char.isascii():
+        return None
+    for homoglyph in _CONFUSABLES.get(char, ()):
+        if homoglyph["c"].isascii() and homoglyph["c"].isalpha():
+            return homoglyph["c"]
+    return None
 
 
 def _script(char: str) -> str:
@@ -90,7 +103,7 @@ def clean_text(value: str) -> str:
             code="mixed_scripts",
         )
     letters = [ch for ch in value if ch.isalpha() and ch not in _MODIFIER_APOSTROPHES]
-    if scripts and scripts != {"LATIN"} and all(ch in _LOOKS_LATIN for ch in letters):
+    if scripts and scripts != {"LATIN"} and all(_ascii_lookalike(ch) for ch in letters):
         raise ValidationError(
             "This is written with letters that only look Latin (for example a Cyrillic “С”). "
             "Please retype it.",
@@ -124,6 +137,31 @@ def fold(value: str, *, expand_abbreviations: bool = True) -> str:
     return " ".join(words)
 
 
+# The office_key column's length (Signature and OfficialDomain).
+OFFICE_KEY_MAX_LENGTH = 120
+
+
+def _skeleton(value: str) -> str:
+    """Each letter drawn like an ASCII one becomes that letter: "Sprıngfıeld" → "Springfield".
+
+    Accents come off first, so "é" stays an "e" rather than whatever an accented
+    letter is confused with; only the office key uses this, never the public search.
+    """
+    # Case first: a look-alike's capital may have no entry of its own ("Ɡ" of "ɡ").
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(_ascii_lookalike(ch) or ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def office_key(city: str, state: str) -> str:
-    """The key under which a city's office signs a letter: "MO:saint louis"."""
-    return f"{state.upper()}:{fold(city)}"
+    """The key under which a city's office signs a letter: "MO:saint louis".
+
+    Look-alike letters fold to the letters they imitate, so "Sprinɡfield" (a
+    Latin script "ɡ") is the same office as "Springfield". A key that would
+    not fit its column ("ß" × 100 folds to 200 letters) keeps its start and
+    ends in a digest of the whole: still one key per office, never an error.
+    """
+    key = f"{state.upper()}:{fold(_skeleton(city))}"
+    if len(key) > OFFICE_KEY_MAX_LENGTH:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        key = f"{key[: OFFICE_KEY_MAX_LENGTH - len(digest) - 1]}~{digest}"
+    return key

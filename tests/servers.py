@@ -68,6 +68,9 @@ def gunicorn_server(
         "DATABASE_URL": suite_database_url(),
         # Kept in memory: the console backend would print whole messages to the log.
         "EMAIL_URL": "memorymail://",
+        # Production refuses memory mail, a per-process cache and a local SITE_URL
+        # unless waived by name; a test server opts in explicitly.
+        "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url",
         "BIND_ADDRESS": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),

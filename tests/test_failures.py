@@ -99,15 +99,25 @@ def _closed_port() -> int:
 
 
 @pytest.mark.django_db
-def test_a_dead_mail_server_keeps_the_signature(client, letter, settings):
+def test_a_dead_mail_server_keeps_the_signature(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = _closed_port()
     settings.EMAIL_TIMEOUT = 2
-    response = client.post(SIGN_URL, form_data())
+    # Mail goes out on commit; a test transaction never commits, so run the
+    # callbacks here: without them the SMTP server is never reached at all.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(SIGN_URL, form_data())
+    assert callbacks, "no mail was scheduled"
     assert response.status_code == 302
     assert response["Location"] == reverse("signon:thanks", kwargs={"slug": letter.slug})
-    assert Signature.objects.filter(letter=letter, city="Springfield").count() == 1
+    signature = Signature.objects.get(letter=letter, city="Springfield")
+    # The connection was refused, and the failure recorded for retry.
+    assert signature.mail_failed_at is not None
+    assert "ConnectionRefusedError" in signature.mail_error
+    assert signature.receipt_sent_at is None
 
 
 @pytest.mark.django_db

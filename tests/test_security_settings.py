@@ -16,7 +16,10 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "letters.usmayors.example",
     # check --deploy does not connect; any PostgreSQL URL will do.
     "DATABASE_URL": "postgres://signon@db.internal:5432/signon",
-    "CACHE_URL": "locmemcache://",
+    # Neither is connected to by check: any shared cache and real mail server will do.
+    "CACHE_URL": "redis://cache.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://desk:secret@smtp.usmayors.example:587",
+    "SITE_URL": "https://letters.usmayors.example",
 }
 
 
