@@ -28,6 +28,7 @@ from . import audit, emails, normalize
 from .export import csv_response
 from .forms import NameField, parse_phone
 from .models import TRANSITIONS, InvalidTransition, OfficialDomain, Signature
+from .signatories import LIST_FIELDS
 
 CHANGELIST = "admin:signon_signature_changelist"
 
@@ -229,6 +230,14 @@ class SignatureAdminForm(forms.ModelForm):
             cleaned["contact_phone_extension"] = self._phone_extension
         letter, city, state = cleaned.get("letter"), cleaned.get("city"), cleaned.get("state")
         instance = self.instance
+        listed = instance.pk and instance.status == Signature.Status.APPROVED
+        public_change = set(self.changed_data) & {"letter", *LIST_FIELDS}
+        if listed and public_change and instance.letter_is_delivered():
+            self.add_error(None, ValidationError(
+                f"“{instance.letter}” was delivered with this name on its list; the list "
+                f"as delivered is final. Private contact details can still be corrected.",
+                code="delivered",
+            ))  # fmt: skip
         moved = instance.pk and letter is not None and letter.pk != instance.letter_id
         if moved and instance.letter_version_id:
             self.add_error("letter", ValidationError(

@@ -7,7 +7,7 @@ from django.db import transaction
 from letters.models import Delivery, Letter
 
 from .models import Signature
-from .signatories import PUBLIC_FIELDS, group_by_state, public_rows
+from .signatories import PUBLIC_FIELDS, group_by_state
 
 
 class AlreadyDelivered(Exception):
@@ -20,7 +20,14 @@ def snapshot(letter: Letter) -> list[dict]:
     Each signatory carries the number of the text version they signed, so what
     is delivered says who signed what.
     """
-    rows = public_rows(letter, fields=(*PUBLIC_FIELDS, "letter_version__number"))
+    # Every approved signature, embargo or not: an embargo hides the list from
+    # the public, not from the record of what was delivered.
+    rows = list(
+        Signature.objects.approved_as_delivered()
+        .filter(letter=letter)
+        .order_by("office_key", "mayor_last_name", "mayor_first_name")
+        .values(*PUBLIC_FIELDS, "letter_version__number")
+    )
     return [
         {
             "mayor_first_name": row["mayor_first_name"],

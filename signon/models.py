@@ -67,6 +67,10 @@ class SignatureQuerySet(models.QuerySet):
             "office_key", "approved_at",
         )  # fmt: skip
 
+    def approved_as_delivered(self):
+        """Approved signatures, embargo or not: what a delivery freezes (staff data)."""
+        return self.filter(status=Signature.Status.APPROVED)
+
     def live(self):
         """Signatures that hold their office's place on a letter."""
         return self.filter(status__in=Signature.LIVE_STATUSES)
@@ -284,6 +288,10 @@ class Signature(models.Model):
     def withdraw(self, user, reason: str) -> None:
         self.decide(self.Status.WITHDRAWN, user, reason)
 
+    def letter_is_delivered(self) -> bool:
+        # Asked of the database: the letter object in hand may predate the delivery.
+        return Letter.objects.filter(pk=self.letter_id, status=Letter.Status.DELIVERED).exists()
+
     def decide(self, status: str, user, reason: str = "") -> None:
         """Move to ``status`` on ``user``'s decision, or raise InvalidTransition.
 
@@ -295,6 +303,12 @@ class Signature(models.Model):
             raise InvalidTransition(
                 f"A {self.get_status_display().lower()} signature cannot "
                 f"become {self.Status(status).label.lower()}."
+            )
+        if self.Status.APPROVED in (self.status, status) and self.letter_is_delivered():
+            # What was delivered is the record: the public list of a delivered
+            # letter neither grows nor shrinks.
+            raise InvalidTransition(
+                f"“{self.letter}” was delivered: its list of signatories is final."
             )
         reason = reason.strip()
         if status in self.REASON_REQUIRED and not reason:

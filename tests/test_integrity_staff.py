@@ -6,6 +6,7 @@ in admin goes through the same cleaning and rules as the public form.
 """
 
 import csv
+import datetime
 import io
 import json
 import logging
@@ -14,11 +15,11 @@ import pytest
 from django.urls import reverse
 
 from letters.models import Delivery, Letter
+from signon.delivery import record_delivery
 from signon.models import Signature
 
-from .conftest import make_signature
+from .conftest import approved_signature, letter_admin_data, make_signature
 from .review_support import CHANGELIST, conference_staff, decide_url, staff_without_review
-from .test_lifecycle import letter_admin_data
 
 EXPORT = "export_csv"
 
@@ -179,6 +180,21 @@ def test_editing_a_city_onto_a_taken_office_is_a_form_error_not_a_crash(staff_cl
     assert "already has a live signature" in response.text
     peoria.refresh_from_db()
     assert (peoria.city, peoria.office_key) == ("Peoria", "IL:peoria")
+
+
+@pytest.mark.django_db
+def test_staff_cannot_edit_a_delivered_signatorys_public_name(staff_client, letter):
+    listed = approved_signature(letter, city="Austin", state="TX")
+    record_delivery(
+        letter, user=None, delivered_on=datetime.date(2026, 3, 9),
+        delivered_to="Members of Congress", method="hand-delivered",
+    )  # fmt: skip
+    response = staff_client.post(
+        change_page(listed), admin_data(listed, mayor_last_name="Someone Else")
+    )
+    assert response.status_code == 200
+    assert "was delivered" in response.text
+    assert Signature.objects.get(pk=listed.pk).mayor_last_name == "Lovelace"
 
 
 @pytest.mark.django_db

@@ -8,12 +8,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from letters.models import Delivery, Letter, LetterLocked, LetterVersion, text_sha256
 from letters.packet import delivery_packet_pdf
 from signon.delivery import record_delivery
-from signon.models import Signature
+from signon.models import InvalidTransition, Signature
 
 from .conftest import approved_signature, form_data, letter_admin_data, make_signature
 
@@ -369,3 +370,33 @@ def test_no_code_uses_glibc_only_date_formats():
     ]
     offenders = [str(p) for p in sources if any(f"%-{c}" in p.read_text() for c in "dIHmMSjy")]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_delivered_letters_list_takes_no_new_approval_or_withdrawal(letter, staff):
+    listed = approved_signature(letter, city="Austin", state="TX")
+    waiting = make_signature(letter, city="Boise", state="ID")
+    deliver(letter)
+
+    with pytest.raises(InvalidTransition, match="delivered"):
+        waiting.approve(staff)
+    with pytest.raises(InvalidTransition, match="delivered"):
+        Signature.objects.get(pk=listed.pk).withdraw(staff, "changed their mind")
+
+    assert Signature.objects.get(pk=waiting.pk).status == Signature.Status.PENDING
+    assert Signature.objects.get(pk=listed.pk).status == Signature.Status.APPROVED
+    # Turning down what never reached the list changes nothing public.
+    Signature.objects.get(pk=waiting.pk).reject(staff, "not the mayor's office")
+    assert Signature.objects.get(pk=waiting.pk).status == Signature.Status.REJECTED
+
+
+@pytest.mark.django_db
+def test_a_delivery_during_an_embargo_freezes_the_approved_list(letter):
+    letter.list_published_at = timezone.now() + datetime.timedelta(days=7)
+    letter.save(update_fields=["list_published_at", "updated_at"])
+    approved_signature(letter, city="Austin", state="TX", letter_version=letter.current_version)
+
+    delivery = deliver(letter)
+
+    assert delivery.signatory_count == 1
+    assert delivery.signatories[0]["city"] == "Austin"
