@@ -308,7 +308,8 @@ class Signature(models.Model):
             # What was delivered is the record: the public list of a delivered
             # letter neither grows nor shrinks.
             raise InvalidTransition(
-                f"“{self.letter}” was delivered: its list of signatories is final."
+                f"“{self.letter}” was delivered: its list of signatories is final. "
+                "Note the request in the signature's review note instead."
             )
         reason = reason.strip()
         if status in self.REASON_REQUIRED and not reason:

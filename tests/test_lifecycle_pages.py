@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from letters.models import Letter
 from signon.delivery import record_delivery
-from signon.models import Signature
+from signon.models import InvalidTransition, Signature
 
 from .conftest import approved_signature, form_data
 
@@ -131,22 +131,23 @@ def test_a_delivered_letter_says_so_and_keeps_its_list(client, letter):
 
 
 @pytest.mark.django_db
-def test_a_withdrawal_after_delivery_is_recorded_and_leaves_the_delivery_as_it_was(client, letter):
+def test_a_withdrawal_after_delivery_is_refused_and_leaves_the_list_as_delivered(client, letter):
     staff = get_user_model().objects.create_user("desk2", is_staff=True)
     signature = approved_signature(letter)
     delivery = record_delivery(
         letter, user=staff, delivered_on=datetime.date(2026, 3, 9), delivered_to="Congress",
         method="by hand",
     )  # fmt: skip
-    signature.decide(Signature.Status.WITHDRAWN, staff, reason="The mayor asked to come off.")
+    with pytest.raises(InvalidTransition, match="list of signatories is final"):
+        signature.decide(Signature.Status.WITHDRAWN, staff, reason="The mayor asked to come off.")
     signature.refresh_from_db()
-    assert signature.status == Signature.Status.WITHDRAWN
+    assert signature.status == Signature.Status.APPROVED
     delivery.refresh_from_db()
     assert delivery.signatory_count == 1
     assert delivery.signatories[0]["city"] == "Springfield"
-    # The public list today no longer shows the mayor; the delivery note still counts 1.
+    # The public list and the delivery note agree: what was delivered stands.
     html = client.get(letter.get_absolute_url()).text
-    assert "Mayor Ada Lovelace" not in html
+    assert "Mayor Ada Lovelace" in html
     assert "with 1 signatory" in html
 
 
