@@ -1,3 +1,5 @@
+"""The sign-on app: connects its signal receivers and logs waived production checks."""
+
 import logging
 
 from django.apps import AppConfig
@@ -9,10 +11,11 @@ class SignonConfig(AppConfig):
     verbose_name = "Sign-on"
 
     def ready(self) -> None:
-        # Connect the receivers that keep the cached letter page fresh.
+        # Connect the receivers: the audit log's, and those that keep the
+        # cached letter page fresh.
         from . import (
-            audit,  # noqa: F401  (connects the audit log's signal receivers)
-            signals,  # noqa: F401
+            audit,  # noqa: F401
+            page_cache,  # noqa: F401
         )
 
         # Logged here, once logging is configured: a waived production check

@@ -1,22 +1,19 @@
-"""CSV files: the staff export (every field staff need) and the public download's writer.
+"""The staff export: every field staff need about each signature, as a CSV file.
 
-Both are safe to open in a spreadsheet.
-
-A cell that starts with =, +, -, @, a tab or a carriage return is read as a
-formula by Excel and its kin, so such a cell gets a leading apostrophe. Phone
-numbers are written in a form that starts with neither: national format for
-North American numbers ("(202) 555-0143"), and the international one for others,
-whose leading "+" is neutralized like any other cell.
+Written with the public list's one CSV writer (``public_list.csv_download``),
+so its cells are neutralized the same way. Phone numbers are written in a form
+that starts with no formula character: national format for North American
+numbers ("(202) 555-0143"), and the international one for others, whose
+leading "+" is neutralized like any other cell.
 """
 
-import csv
 from collections.abc import Iterable
 
 import phonenumbers
 from django.http import HttpResponse
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .public_list import csv_download
 
 COLUMNS = [
     ("id", lambda s: s.pk),
@@ -44,12 +41,6 @@ COLUMNS = [
 ]
 
 
-def neutralize(value: object) -> str:
-    """The cell as text, with a leading apostrophe if a spreadsheet would run it."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def phone_for_export(e164: str) -> str:
     try:
         number = phonenumbers.parse(e164, None)
@@ -68,22 +59,3 @@ def csv_response(signatures: Iterable, filename: str) -> HttpResponse:
     """Signatures (annotated ``with_signals()``) as a UTF-8 CSV download Excel opens cleanly."""
     rows = ([read(signature) for _, read in COLUMNS] for signature in signatures)
     return csv_download(filename, [name for name, _ in COLUMNS], rows)
-
-
-def csv_download(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
-    """The one CSV writer, for the staff export and the public download alike.
-
-    Every cell is neutralized, the header too: a name staff edited to
-    "=HYPERLINK(…)" reaches a spreadsheet as text, whichever file it is in.
-    """
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    # The byte-order mark tells Excel the file is UTF-8 (accents in names).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([neutralize(cell) for cell in header])
-    for row in rows:
-        writer.writerow([neutralize(cell) for cell in row])
-    return response

@@ -1,4 +1,9 @@
-"""The public letter page, kept ready to send in each worker process.
+"""The public letter page, kept ready to send in each worker process, and what makes it stale.
+
+Owns the per-worker page store and, in one place, what the page depends on:
+``PAGE_SOURCES`` names the models whose writes change it (the letter, its
+signatures, its delivery); ``letter_stamp`` reads their state in one query;
+the receivers below drop this worker's pages when one of them is written.
 
 The letter page is read far more than it is written, and with every U.S. city
 signed on it is over a megabyte of HTML. So each worker keeps the rendered page
@@ -15,7 +20,9 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
   on a request landing on the same process twice, and no shared cache is
   needed for correctness.
 - The worker that records a write (a staff decision in admin, a letter edit)
-  drops its copies at once (``signon/signals.py``), so staff see their own
+  drops its copies at once (``forget_pages``, connected to ``PAGE_SOURCES``),
+  and again when the transaction commits, so a request served between the
+  write and the commit cannot leave the old page behind; staff see their own
   decision on their next request.
 - A CDN may hold the page for the rest of the budget (``s-maxage``); browsers
   revalidate each time (``max-age=0``) and get a 304 while the ETag holds.
@@ -25,7 +32,7 @@ every hit, which is most of a hit's cost; one question per worker every two
 seconds costs nothing measurable.
 
 Filtered views (``?state=``, ``?q=``) are keyed on the *normalized* filter
-(``signatories.ListFilter``): unknown parameters are ignored, so ``?x=1`` is the
+(``public_list.ListFilter``): unknown parameters are ignored, so ``?x=1`` is the
 bare page, and ``?q=Kauaʻi`` and ``?q=kauai`` are one entry. They live in a
 separate, smaller store with its own byte budget and the fast compression
 levels, so no flood of unique searches can evict a letter's bare page or make
@@ -49,15 +56,17 @@ from functools import wraps
 
 import brotli
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from letters.models import Letter
+from letters.models import Delivery, Letter
 
 from .models import Signature
-from .signatories import ListFilter, PublicList
+from .public_list import ListFilter, PublicList
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
@@ -255,6 +264,30 @@ def _key(request: HttpRequest) -> tuple:
 
 def _store_for(key: tuple) -> OrderedDict[tuple, Page]:
     return _filtered if key[1] or key[2] else _pages
+
+
+# What changes the public page ------------------------------------------------------
+
+# The models the page shows: writing any of them makes every held page stale.
+# Each is also part of ``letter_stamp``, which is how the other workers notice.
+# (The page shows the delivery's date and count: editing that record is a change too.)
+PAGE_SOURCES = (Letter, Signature, Delivery)
+
+
+def forget_pages(sender, instance=None, created: bool = False, **kwargs) -> None:
+    """Drop this worker's pages now and again at commit, after a write to a page source."""
+    # A new submission waits as pending and changes no public page: a burst of
+    # sign-ons must not make the worker render the whole list again each time.
+    if sender is Signature and created and instance.status == Signature.Status.PENDING:
+        return
+    clear()
+    transaction.on_commit(clear)
+
+
+for _model in PAGE_SOURCES:
+    _label = _model._meta.label_lower
+    post_save.connect(forget_pages, sender=_model, dispatch_uid=f"page_cache_saved_{_label}")
+    post_delete.connect(forget_pages, sender=_model, dispatch_uid=f"page_cache_deleted_{_label}")
 
 
 def letter_stamp(slug: str) -> tuple | None:

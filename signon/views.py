@@ -1,3 +1,9 @@
+"""The public site's views: the letters, a letter with its list, its downloads, sign-on, thanks.
+
+The list's shape and its files come from ``public_list``; the page's
+freshness from ``page_cache``.
+"""
+
 from functools import partial
 
 from django.conf import settings
@@ -14,19 +20,17 @@ from django.views.decorators.cache import never_cache
 from letters.admin import text_diff_html
 from letters.models import Letter
 
-from . import abuse, emails, normalize, page_cache
+from . import abuse, emails, normalize, page_cache, public_list
 from .contact import conference_contact
 from .delivery import earlier_version_signers
-from .export import csv_download
 from .forms import SignatureForm
 from .models import Signature
 from .page_cache import cached_page
-from .signatories import (
+from .public_list import (
     LIST_FIELDS,
     ListFilter,
     PublicList,
     StateGroup,
-    export_rows,
     group_by_state,
     public_rows,
 )
@@ -137,49 +141,12 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    # The staff export's writer: formula-leading cells neutralized the same way.
-    return csv_download(
-        f"{letter.slug}-signatories.csv",
-        EXPORT_HEADERS.values(),
-        ([row[key] for key in EXPORT_HEADERS] for row in _export(letter)),
-    )
+    return public_list.csv_response(letter)
 
 
 def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    signatories = _export(letter)
-    response = JsonResponse(
-        {
-            "letter": {
-                "title": letter.title,
-                "url": request.build_absolute_uri(letter.get_absolute_url()),
-                # What the public page says: "closed" once the deadline passed.
-                "status": letter.public_status,
-            },
-            "count": len(signatories),
-            "signatories": signatories,
-        },
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
-    )
-    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.json"'
-    return response
-
-
-# The download's columns, in order, with their headings.
-EXPORT_HEADERS = {
-    "mayor_first_name": "Mayor First Name",
-    "mayor_last_name": "Mayor Last Name",
-    "city": "City",
-    "state": "State",
-    "state_name": "State Name",
-    "date_approved": "Date Approved",
-}
-
-
-def _export(letter: Letter) -> list[dict]:
-    """The public rows in the page's order: by state name, then city."""
-    groups = group_by_state(public_rows(letter))
-    return export_rows([row for group in groups for row in group.signatories])
+    return public_list.json_response(request, letter)
 
 
 def sign(request: HttpRequest, slug: str) -> HttpResponse:

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from signon.export import neutralize
 from signon.models import Signature
+from signon.public_list import neutralize
 
 from .conftest import approved_signature
 

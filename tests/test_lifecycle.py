@@ -136,7 +136,7 @@ def test_a_form_loaded_before_the_deadline_and_posted_after_saves_nothing(client
     )
     response = client.post(sign_url(letter), form_data())
     assert response.status_code == 403
-    assert "closed on March 2, 2026, 12:00 PM EST" in response.text
+    assert "closed on March 2, 2026, at 12:00 PM EST" in response.text
     assert Signature.objects.count() == 0
 
 

@@ -1,0 +1,1 @@
+"""Template tags of the sign-on app (``letter_tags``)."""
