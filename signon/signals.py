@@ -10,10 +10,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from letters.models import Delivery, Letter
+from letters.models import Letter
 
 from . import page_cache
-from .models import Signature
+from .models import Delivery, Signature
 
 
 def _forget_pages() -> None:
