@@ -1,15 +1,18 @@
-import difflib
-import re
+"""The letter's own admin: its form, its versions inline, and the text diff.
+
+These are base classes. The letters app knows nothing of signatures, and the
+sign-on desk (``signon.admin.letters``) extends them with signature counts and
+the delivery, then registers them: each model's admin is registered once, there.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.http import Http404, HttpResponse
-from django.urls import path, reverse
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import TEXT_FIELDS, Delivery, Letter, LetterVersion, normalize_text
+from .diff import text_diff_html
+from .models import TEXT_FIELDS, Letter, LetterVersion, normalize_text
 
 
 class LetterAdminForm(forms.ModelForm):
@@ -73,7 +76,6 @@ class LetterVersionInline(admin.TabularInline):
         return format_html('<a href="{}">Version {}</a>', url, obj.number)
 
 
-@admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     form = LetterAdminForm
     list_display = ["title", "slug", "status", "deadline", "list_published_at", "updated_at"]
@@ -129,33 +131,6 @@ class LetterAdmin(admin.ModelAdmin):
         obj.save(version_author=request.user)
 
 
-def text_diff_html(old: LetterVersion | None, new: LetterVersion) -> str:
-    """Word-by-word changes from one version's text to the next: <del> and <ins>."""
-    before = re.split(r"(\s+)", old.text) if old else []
-    after = re.split(r"(\s+)", new.text)
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    # Merge changes separated only by a space, so "right away" → "without delay"
-    # reads as one change rather than two.
-    chunks: list[list] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        between_changes = op == "equal" and not "".join(before[a1:a2]).strip()
-        if chunks and chunks[-1][0] == "change" and (op != "equal" or between_changes):
-            chunks[-1][2], chunks[-1][4] = a2, b2
-        else:
-            chunks.append(["equal" if op == "equal" else "change", a1, a2, b1, b2])
-    parts = []
-    for op, a1, a2, b1, b2 in chunks:
-        if op == "equal":
-            parts.append(escape("".join(before[a1:a2])))
-            continue
-        if a2 > a1:
-            parts.append(format_html("<del>{}</del>", "".join(before[a1:a2])))
-        if b2 > b1:
-            parts.append(format_html("<ins>{}</ins>", "".join(after[b1:b2])))
-    return format_html('<div class="text-diff">{}</div>', mark_safe("".join(parts)))  # noqa: S308 -- every part is escaped above
-
-
-@admin.register(LetterVersion)
 class LetterVersionAdmin(admin.ModelAdmin):
     list_display = ["letter", "number", "sha256", "created_at", "created_by"]
     list_filter = ["letter"]
@@ -182,46 +157,3 @@ class LetterVersionAdmin(admin.ModelAdmin):
             .first()
         )
         return text_diff_html(previous, obj)
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["letter", "delivered_on", "delivered_to", "signatory_count", "recorded_by"]
-    fields = [
-        "letter", "delivered_on", "delivered_to", "method", "note", "version",
-        "signatory_count", "recorded_by", "recorded_at", "packet_link",
-    ]  # fmt: skip
-    readonly_fields = [
-        "letter", "version", "signatory_count", "recorded_by", "recorded_at", "packet_link"
-    ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        # A delivery is recorded from its letter (the list must be snapshotted).
-        return False
-
-    @admin.display(description="delivery packet")
-    def packet_link(self, obj: Delivery) -> str:
-        url = reverse("admin:letters_delivery_packet", args=[obj.pk])
-        return format_html('<a href="{}">Download the delivery packet (PDF)</a>', url)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/packet.pdf",
-                self.admin_site.admin_view(self.packet_view),
-                name="letters_delivery_packet",
-            ),
-            *super().get_urls(),
-        ]
-
-    def packet_view(self, request, pk: int):
-        # ReportLab loads when a packet is asked for, not in every worker at start-up.
-        from .packet import delivery_packet_pdf
-
-        delivery = Delivery.objects.select_related("letter", "version").filter(pk=pk).first()
-        if delivery is None or not self.has_view_permission(request, delivery):
-            raise Http404
-        response = HttpResponse(delivery_packet_pdf(delivery), content_type="application/pdf")
-        filename = f"{delivery.letter.slug}-delivered-{delivery.delivered_on:%Y-%m-%d}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response

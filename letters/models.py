@@ -1,3 +1,9 @@
+"""The letter: its text, its status and lifecycle, and the versions of its text.
+
+Knows nothing of signatures or of the delivery record (the sign-on desk's);
+``is_signed`` and the delivered check ask by relation name only, importing no signon.
+"""
+
 import hashlib
 
 from django.conf import settings
@@ -5,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from .rendering import render_markdown
 
@@ -158,9 +164,11 @@ class Letter(models.Model):
                     code="delivered",
                 )
             return
+        # The delivery record belongs to the sign-on desk (it freezes the list of
+        # signatories); asked for by its reverse name, so letters imports no signon.
         if (
             self.status == self.Status.DELIVERED
-            and not Delivery.objects.filter(letter_id=self.pk).exists()
+            and not Letter.objects.filter(pk=self.pk, delivery__isnull=False).exists()
         ):
             raise LetterLocked(
                 "A letter is marked delivered by recording its delivery "
@@ -204,9 +212,6 @@ class Letter(models.Model):
         if self.status == self.Status.OPEN and not self.is_accepting_signatures:
             return self.Status.CLOSED
         return self.status
-
-    def get_public_status_display(self) -> str:
-        return self.Status(self.public_status).label
 
     @property
     def is_list_published(self) -> bool:
@@ -300,55 +305,3 @@ def record_text_version(letter: Letter, user=None) -> LetterVersion:
             return latest
         number = latest.number + 1 if latest else 1
         return LetterVersion.objects.create(letter=letter, number=number, **fields)
-
-
-class Delivery(models.Model):
-    """When, to whom and how a letter went to Congress, with the list as delivered.
-
-    The list is a snapshot taken at delivery: later approvals, withdrawals or
-    edits of signatures never change what this record says was delivered.
-    """
-
-    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="delivery")
-    delivered_on = models.DateField()
-    delivered_to = models.CharField(
-        max_length=300, help_text="e.g. Members of the U.S. House of Representatives and Senate"
-    )
-    method = models.CharField(
-        "how", max_length=200, help_text="e.g. hand-delivered to each office; e-mail"
-    )
-    note = models.TextField(blank=True)
-    version = models.ForeignKey(
-        LetterVersion, on_delete=models.PROTECT, related_name="+", help_text="The text delivered."
-    )
-    # [{"mayor_first_name", "mayor_last_name", "city", "state", "approved_at"}, …]
-    # in state and city order: public fields only.
-    signatories = models.JSONField(default=list, editable=False)
-    signatory_count = models.PositiveIntegerField(editable=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "deliveries"
-
-    def __str__(self) -> str:
-        # Django's formatting: strftime's no-padding dash flag exists only in glibc.
-        return f"{self.letter} delivered {dateformat.format(self.delivered_on, 'F j, Y')}"
-
-    def save(self, *args, **kwargs):
-        # What was delivered stays as delivered: the letter, its text and its list.
-        if self.pk:
-            stored = Delivery.objects.filter(pk=self.pk).first()
-            if stored and (
-                stored.letter_id != self.letter_id
-                or stored.version_id != self.version_id
-                or stored.signatories != self.signatories
-                or stored.signatory_count != self.signatory_count
-            ):
-                raise LetterLocked(
-                    "A delivery's letter, text and list of signatories never change.",
-                    code="delivery_frozen",
-                )
-        super().save(*args, **kwargs)

@@ -1,20 +1,77 @@
-"""Recording a letter's delivery, with its list frozen as it stood."""
+"""A letter's delivery: recording it, with its list frozen as it stood, and that list's shape.
 
+The snapshot's shape is written down once, here, as ``DeliveredSignatory``;
+the packet (``signon.packet``) and any page showing a delivered list read it
+through that class, never by raw keys.
+"""
+
+import dataclasses
 import datetime
 
 from django.db import transaction
 
-from letters.models import Delivery, Letter
+from letters.models import Letter
 
-from .models import Signature
-from .signatories import PUBLIC_FIELDS, group_by_state
+from .models import Delivery, Signature
+from .public_list import PUBLIC_FIELDS, delivery_rows
+
+# The shape of the rows in ``Delivery.signatories``, stored with each delivery:
+# 1. mayor_first_name, mayor_last_name, city, state, state_name, approved_at
+#    (deliveries recorded before the text had versions);
+# 2. the same, plus "version": the number of the text version the mayor signed.
+SNAPSHOT_VERSION = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class DeliveredSignatory:
+    """One signatory as delivered: public fields only.
+
+    Stored as a dict (``to_dict``) with the keys mayor_first_name,
+    mayor_last_name, city, state (USPS code), state_name, approved_at (ISO 8601
+    or null) and version (the text version signed; ``signed_version`` here,
+    absent from version-1 snapshots, where everyone signed the delivered text).
+    """
+
+    mayor_first_name: str
+    mayor_last_name: str
+    city: str
+    state: str
+    state_name: str
+    approved_at: str | None
+    signed_version: int | None = None
+
+    @classmethod
+    def from_dict(cls, row: dict) -> "DeliveredSignatory":
+        return cls(
+            mayor_first_name=row["mayor_first_name"],
+            mayor_last_name=row["mayor_last_name"],
+            city=row["city"],
+            state=row["state"],
+            state_name=row["state_name"],
+            approved_at=row.get("approved_at"),
+            signed_version=row.get("version"),
+        )
+
+    def to_dict(self) -> dict:
+        row = dataclasses.asdict(self)
+        row["version"] = row.pop("signed_version")
+        return row
+
+    @classmethod
+    def list_of(cls, delivery: Delivery) -> list["DeliveredSignatory"]:
+        """A delivery's frozen list, in the order delivered."""
+        return [cls.from_dict(row) for row in delivery.signatories]
+
+    @property
+    def name_and_city(self) -> str:
+        return f"{self.mayor_first_name} {self.mayor_last_name}, {self.city}"
 
 
 class AlreadyDelivered(Exception):
     pass
 
 
-def snapshot(letter: Letter) -> list[dict]:
+def snapshot(letter: Letter) -> list[DeliveredSignatory]:
     """The public list as delivered: public fields only, grouped by state name, then city.
 
     Each signatory carries the number of the text version they signed, so what
@@ -28,19 +85,7 @@ def snapshot(letter: Letter) -> list[dict]:
         .order_by("office_key", "mayor_last_name", "mayor_first_name")
         .values(*PUBLIC_FIELDS, "letter_version__number")
     )
-    return [
-        {
-            "mayor_first_name": row["mayor_first_name"],
-            "mayor_last_name": row["mayor_last_name"],
-            "city": row["city"],
-            "state": row["state"],
-            "state_name": group.name,
-            "approved_at": row["approved_at"].isoformat() if row["approved_at"] else None,
-            "version": row["letter_version__number"],
-        }
-        for group in group_by_state(rows)
-        for row in group.signatories
-    ]
+    return [DeliveredSignatory.from_dict(row) for row in delivery_rows(rows)]
 
 
 def record_delivery(
@@ -65,7 +110,8 @@ def record_delivery(
             method=method,
             note=note,
             version=letter.current_version,
-            signatories=rows,
+            signatories=[row.to_dict() for row in rows],
+            snapshot_version=SNAPSHOT_VERSION,
             signatory_count=len(rows),
             recorded_by=user,
         )

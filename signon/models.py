@@ -1,3 +1,10 @@
+"""The sign-on desk's data: signatures (with their review), official domains, deliveries.
+
+``Signature.objects.for_public_display()`` is the only way public pages read
+signatures. ``Delivery`` (moved from letters, same table) freezes the list as
+delivered; its rows' shape is ``signon.delivery.DeliveredSignatory``.
+"""
+
 import uuid
 
 from django.conf import settings
@@ -5,9 +12,9 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, StrIndex, Substr
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from letters.models import Letter, LetterVersion
+from letters.models import Letter, LetterLocked, LetterVersion
 
 from . import normalize
 from .states import State
@@ -272,10 +279,6 @@ class Signature(models.Model):
     def contact_name(self) -> str:
         return f"{self.contact_first_name} {self.contact_last_name}"
 
-    @property
-    def is_live(self) -> bool:
-        return self.status in self.LIVE_STATUSES
-
     def can_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, ())
 
@@ -391,3 +394,61 @@ TRANSITIONS = {
     # Released into review (and mailed then), or turned down as it stands.
     Signature.Status.HELD: (Signature.Status.PENDING, Signature.Status.REJECTED),
 }
+
+
+class Delivery(models.Model):
+    """When, to whom and how a letter went to Congress, with the list as delivered.
+
+    The list is a snapshot taken at delivery: later approvals, withdrawals or
+    edits of signatures never change what this record says was delivered.
+    """
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, related_name="delivery")
+    delivered_on = models.DateField()
+    delivered_to = models.CharField(
+        max_length=300, help_text="e.g. Members of the U.S. House of Representatives and Senate"
+    )
+    method = models.CharField(
+        "how", max_length=200, help_text="e.g. hand-delivered to each office; e-mail"
+    )
+    note = models.TextField(blank=True)
+    version = models.ForeignKey(
+        LetterVersion, on_delete=models.PROTECT, related_name="+", help_text="The text delivered."
+    )
+    # The list as delivered, public fields only, in state and city order: one
+    # dict per signatory, shaped by signon.delivery.DeliveredSignatory (read it
+    # through DeliveredSignatory.list_of(), never by raw keys elsewhere).
+    signatories = models.JSONField(default=list, editable=False)
+    snapshot_version = models.PositiveSmallIntegerField(
+        editable=False, help_text="The shape of the signatories' rows (SNAPSHOT_VERSION)."
+    )
+    signatory_count = models.PositiveIntegerField(editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Moved from the letters app with its rows: the table keeps its name.
+        db_table = "letters_delivery"
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        # Django's formatting: strftime's no-padding dash flag exists only in glibc.
+        return f"{self.letter} delivered {dateformat.format(self.delivered_on, 'F j, Y')}"
+
+    def save(self, *args, **kwargs):
+        # What was delivered stays as delivered: the letter, its text and its list.
+        if self.pk:
+            stored = Delivery.objects.filter(pk=self.pk).first()
+            if stored and (
+                stored.letter_id != self.letter_id
+                or stored.version_id != self.version_id
+                or stored.signatories != self.signatories
+                or stored.signatory_count != self.signatory_count
+            ):
+                raise LetterLocked(
+                    "A delivery's letter, text and list of signatories never change.",
+                    code="delivery_frozen",
+                )
+        super().save(*args, **kwargs)

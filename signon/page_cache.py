@@ -63,9 +63,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from letters.models import Delivery, Letter
+from letters.models import Letter
 
-from .models import Signature
+from .models import Delivery, Signature
 from .public_list import ListFilter, PublicList
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.

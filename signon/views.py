@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 
-from letters.admin import text_diff_html
+from letters.diff import text_diff_html
 from letters.models import Letter
 
 from . import abuse, emails, normalize, page_cache, public_list

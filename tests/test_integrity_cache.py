@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from letters.models import Delivery
 from signon import page_cache
 from signon.delivery import record_delivery
+from signon.models import Delivery
 
 from .conftest import approved_signature
 

@@ -14,9 +14,9 @@ import logging
 import pytest
 from django.urls import reverse
 
-from letters.models import Delivery, Letter
+from letters.models import Letter
 from signon.delivery import record_delivery
-from signon.models import Signature
+from signon.models import Delivery, Signature
 
 from .conftest import approved_signature, letter_admin_data, make_signature
 from .review_support import CHANGELIST, conference_staff, decide_url, staff_without_review
@@ -71,17 +71,17 @@ def test_a_conference_staff_member_can_do_the_whole_job_without_superuser_rights
     )  # fmt: skip
     delivery = Delivery.objects.get(letter=letter)
     assert recorded.status_code == 302
-    assert recorded["Location"] == reverse("admin:letters_delivery_change", args=[delivery.pk])
+    assert recorded["Location"] == reverse("admin:signon_delivery_change", args=[delivery.pk])
     assert Letter.objects.get(pk=letter.pk).status == Letter.Status.DELIVERED
     delivery_page = client.get(recorded["Location"])
     assert delivery_page.status_code == 200
-    packet_url = reverse("admin:letters_delivery_packet", args=[delivery.pk])
+    packet_url = reverse("admin:signon_delivery_packet", args=[delivery.pk])
     assert packet_url in delivery_page.text
     packet = client.get(packet_url)
     assert packet.status_code == 200
     assert packet["Content-Type"] == "application/pdf"
     assert packet.content.startswith(b"%PDF")
-    assert client.get(reverse("admin:letters_delivery_changelist")).status_code == 200
+    assert client.get(reverse("admin:signon_delivery_changelist")).status_code == 200
 
 
 # ---------------------------------------------------------------- the export

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from letters.models import Delivery, Letter, LetterLocked, LetterVersion, text_sha256
-from letters.packet import delivery_packet_pdf
+from letters.models import Letter, LetterLocked, LetterVersion, text_sha256
 from signon.delivery import record_delivery
-from signon.models import InvalidTransition, Signature
+from signon.models import Delivery, InvalidTransition, Signature
+from signon.packet import delivery_packet_pdf
 
 from .conftest import approved_signature, form_data, letter_admin_data, make_signature
 

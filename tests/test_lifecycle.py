@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from letters.models import Delivery, Letter, LetterVersion
-from letters.packet import delivery_packet_pdf
+from letters.models import Letter, LetterVersion
 from signon.delivery import AlreadyDelivered, record_delivery
-from signon.models import Signature
+from signon.models import Delivery, Signature
+from signon.packet import delivery_packet_pdf
 
 from .conftest import form_data, letter_admin_data, make_signature
 
@@ -202,9 +202,9 @@ def test_staff_record_a_delivery_in_admin_and_download_the_packet(staff_client, 
         {"delivered_on": "2026-03-09", "delivered_to": "Congress", "method": "by hand", "note": ""},
     )
     delivery = Delivery.objects.get()
-    assert response["Location"] == reverse("admin:letters_delivery_change", args=[delivery.pk])
+    assert response["Location"] == reverse("admin:signon_delivery_change", args=[delivery.pk])
 
-    packet = staff_client.get(reverse("admin:letters_delivery_packet", args=[delivery.pk]))
+    packet = staff_client.get(reverse("admin:signon_delivery_packet", args=[delivery.pk]))
     assert packet["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(packet.content)).pages)
     assert "Zoë Núñez, Mayagüez" in text

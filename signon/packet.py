@@ -3,7 +3,8 @@
 Generated on the server with ReportLab rather than by printing the web page in
 a headless browser: production needs no browser, the layout does not drift
 with the site's CSS, and it is built from the delivery's frozen snapshot, so
-the packet always shows exactly what was delivered.
+the packet always shows exactly what was delivered (read through
+``DeliveredSignatory``, the snapshot's one written shape).
 """
 
 import io
@@ -30,8 +31,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import CondPageBreak
 
-from .models import Delivery, LetterVersion
-from .rendering import render_markdown
+from letters.models import LetterVersion
+from letters.rendering import render_markdown
+
+from .delivery import DeliveredSignatory
+from .models import Delivery
 
 NAVY = colors.HexColor("#14325c")
 GREY = colors.HexColor("#4a5566")
@@ -126,17 +130,11 @@ def _text_story(version: LetterVersion, styles: dict) -> list:
     return story
 
 
-def _name_grid(rows: list[dict], styles: dict) -> list:
+def _name_grid(rows: list[DeliveredSignatory], styles: dict) -> list:
     """Signatories under their state's name, in columns."""
     story = []
-    for state_name, group in groupby(rows, key=lambda row: row["state_name"]):
-        names = [
-            Paragraph(
-                escape(f"{r['mayor_first_name']} {r['mayor_last_name']}, {r['city']}"),
-                styles["name"],
-            )
-            for r in group
-        ]
+    for state_name, group in groupby(rows, key=lambda row: row.state_name):
+        names = [Paragraph(escape(row.name_and_city), styles["name"]) for row in group]
         story.append(Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"]))
         grid = [names[i : i + COLUMNS] for i in range(0, len(names), COLUMNS)]
         grid[-1] += [""] * (COLUMNS - len(grid[-1]))
@@ -182,10 +180,9 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
     mayors = f"{count:,} mayor{'s' if count != 1 else ''}"
     # Who signed what: the snapshot records the version each mayor signed (a
     # delivery recorded before it did counts as all on the delivered text).
-    rows = delivery.signatories
-    signed: dict[int, list[dict]] = {}
-    for row in rows:
-        signed.setdefault(row.get("version") or version.number, []).append(row)
+    signed: dict[int, list[DeliveredSignatory]] = {}
+    for row in DeliveredSignatory.list_of(delivery):
+        signed.setdefault(row.signed_version or version.number, []).append(row)
     earlier = sorted((n for n in signed if n != version.number), reverse=True)
 
     on_this = len(signed.get(version.number, []))

@@ -1,15 +1,18 @@
-"""The staff review desk: verify, decide, notify, export.
+"""The signature admin, the staff review desk: verify, decide, notify, export.
+
+Owns SignatureAdmin, its list filters, its edit form, the decision page
+(approve, reject, withdraw, release a held submission) and the CSV export action.
 
 Every decision goes through ``Signature.decide()``, which also writes the admin
 history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
-import re
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Value
@@ -24,33 +27,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
-from . import audit, emails, normalize
-from .export import csv_response
-from .forms import NameField, parse_phone
-from .models import TRANSITIONS, InvalidTransition, OfficialDomain, Signature
-from .signatories import LIST_FIELDS
-
-CHANGELIST = "admin:signon_signature_changelist"
-
-
-def changelist_url(**params) -> str:
-    return f"{reverse(CHANGELIST)}?{urlencode(params)}"
-
-
-def change_url(signature: Signature) -> str:
-    return reverse("admin:signon_signature_change", args=[signature.pk])
-
-
-_ROW_ID = re.compile(r"[0-9]{1,18}")
-
-
-def row_id(value: str | None) -> int | None:
-    """A row id typed in a URL, or None: ASCII digits only, within a bigint.
-
-    ``str.isdigit()`` also accepts "²" and other digits ``int()`` refuses.
-    """
-    return int(value) if value and _ROW_ID.fullmatch(value) else None
-
+from .. import audit, emails, normalize
+from ..export import csv_response
+from ..forms import NameField, parse_phone
+from ..models import TRANSITIONS, InvalidTransition, Signature
+from ..public_list import LIST_FIELDS
+from .links import change_url, changelist_url, row_id
 
 # ---------------------------------------------------------------- filters
 
@@ -598,11 +580,12 @@ class SignatureAdmin(admin.ModelAdmin):
             "select_across": select_across,
             "selected": [] if select_across else [s.pk for s in signatures],
             "form": form,
+            "adminform": AdminForm(form, [(None, {"fields": ["reason"]})], {}),
             "status": status,
             "verb": DECISION_VERBS[status],
             "bulk": bulk,
             "action": request.POST.get("action", ""),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/signon/signature/decide.html", context)
 
@@ -739,18 +722,3 @@ def _signature_items(signatures, show_letter: bool) -> SafeString:
             for s in signatures
         ),
     )  # fmt: skip
-
-
-# ---------------------------------------------------------------- official domains
-
-
-@admin.register(OfficialDomain)
-class OfficialDomainAdmin(admin.ModelAdmin):
-    list_display = ["domain", "city", "state", "note", "created_at"]
-    list_filter = ["state"]
-    search_fields = ["domain", "city"]
-    readonly_fields = ["created_at"]
-
-
-# The letter admin, extended with what needs signatures.
-from . import admin_letters  # noqa: E402, F401

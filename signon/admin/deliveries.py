@@ -1,28 +1,68 @@
-"""The letter admin, as the sign-on desk extends it.
+"""The delivery admin and the record-delivery flow.
 
-The letters app knows nothing of signatures; what needs both lives here: the
-counts per status, the delivery (which freezes the list) and the signatures
-per version of the text.
+Owns DeliveryAdmin (a delivery's record and its packet PDF) and the letter
+admin's "Record the delivery…" page, which ``signon.admin.letters`` mixes in
+(``RecordDeliveryMixin``). Recording itself is ``signon.delivery.record_delivery``.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
 
-from letters.admin import LetterAdmin, LetterVersionAdmin
-from letters.models import Letter, LetterVersion
+from letters.models import Letter
 
-from .admin import changelist_url
-from .delivery import AlreadyDelivered, pending_count, record_delivery
-from .models import Signature
+from ..delivery import AlreadyDelivered, pending_count, record_delivery
+from ..models import Delivery
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["letter", "delivered_on", "delivered_to", "signatory_count", "recorded_by"]
+    fields = [
+        "letter", "delivered_on", "delivered_to", "method", "note", "version",
+        "signatory_count", "recorded_by", "recorded_at", "packet_link",
+    ]  # fmt: skip
+    readonly_fields = [
+        "letter", "version", "signatory_count", "recorded_by", "recorded_at", "packet_link"
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        # A delivery is recorded from its letter (the list must be snapshotted).
+        return False
+
+    @admin.display(description="delivery packet")
+    def packet_link(self, obj: Delivery) -> str:
+        url = reverse("admin:signon_delivery_packet", args=[obj.pk])
+        return format_html('<a href="{}">Download the delivery packet (PDF)</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/packet.pdf",
+                self.admin_site.admin_view(self.packet_view),
+                name="signon_delivery_packet",
+            ),
+            *super().get_urls(),
+        ]
+
+    def packet_view(self, request, pk: int):
+        # ReportLab loads when a packet is asked for, not in every worker at start-up.
+        from ..packet import delivery_packet_pdf
+
+        delivery = Delivery.objects.select_related("letter", "version").filter(pk=pk).first()
+        if delivery is None or not self.has_view_permission(request, delivery):
+            raise Http404
+        response = HttpResponse(delivery_packet_pdf(delivery), content_type="application/pdf")
+        filename = f"{delivery.letter.slug}-delivered-{delivery.delivered_on:%Y-%m-%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
 
 class DeliveryForm(forms.Form):
@@ -57,39 +97,8 @@ def pending_phrase(n: int, capital: bool = False) -> str:
     return f"{phrase} still pending"
 
 
-class DeskLetterAdmin(LetterAdmin):
-    list_display = [*LetterAdmin.list_display, "signature_counts"]
-    readonly_fields = [*LetterAdmin.readonly_fields, "signature_counts", "delivery_record"]
-    fieldsets = [
-        *LetterAdmin.fieldsets[:1],
-        ("Signatures", {"fields": ["signature_counts"]}),
-        *LetterAdmin.fieldsets[1:],
-        ("Delivery", {"fields": ["delivery_record"]}),
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        counts = {
-            f"count_{status}": Count("signatures", filter=Q(signatures__status=status))
-            for status in Signature.Status.values
-        }
-        return super().get_queryset(request).select_related("delivery").annotate(**counts)
-
-    @admin.display(description="Signatures")
-    def signature_counts(self, letter: Letter) -> SafeString | str:
-        if not letter.pk:
-            return "—"
-        return format_html_join(
-            " · ",
-            '<a href="{}">{} {}</a>',
-            (
-                (
-                    changelist_url(letter__id__exact=letter.pk, status__exact=status),
-                    getattr(letter, f"count_{status}", 0),
-                    label.lower(),
-                )
-                for status, label in Signature.Status.choices
-            ),
-        )
+class RecordDeliveryMixin:
+    """The letter admin's delivery field and its "Record the delivery…" page."""
 
     @admin.display(description="delivery")
     def delivery_record(self, obj: Letter) -> str:
@@ -97,7 +106,7 @@ class DeskLetterAdmin(LetterAdmin):
             return "—"
         delivery = getattr(obj, "delivery", None)
         if delivery:
-            url = reverse("admin:letters_delivery_change", args=[delivery.pk])
+            url = reverse("admin:signon_delivery_change", args=[delivery.pk])
             return format_html(
                 '<a href="{}">Delivered {} to {} ({} signatories)</a>',
                 url, delivery.delivered_on, delivery.delivered_to, delivery.signatory_count,
@@ -135,7 +144,7 @@ class DeskLetterAdmin(LetterAdmin):
                         f"Delivery recorded with {delivery.signatory_count} signatories.",
                         messages.SUCCESS,
                     )
-                    return redirect("admin:letters_delivery_change", delivery.pk)
+                    return redirect("admin:signon_delivery_change", delivery.pk)
         else:
             form = DeliveryForm(pending=pending)
         if pending:
@@ -149,28 +158,8 @@ class DeskLetterAdmin(LetterAdmin):
             **self.admin_site.each_context(request),
             "title": f"Record the delivery of “{letter}”",
             "letter": letter,
+            "adminform": AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
             "form": form,
             "opts": self.opts,
         }
-        return TemplateResponse(request, "admin/letters/letter/deliver.html", context)
-
-
-class DeskLetterVersionAdmin(LetterVersionAdmin):
-    list_display = [*LetterVersionAdmin.list_display, "signature_count"]
-    fields = [*LetterVersionAdmin.fields, "signature_count"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(signature_count=Count("signatures"))
-
-    @admin.display(description="signatures on this version", ordering="signature_count")
-    def signature_count(self, obj: LetterVersion) -> str:
-        url = reverse("admin:signon_signature_changelist")
-        return format_html(
-            '<a href="{}?letter_version__id__exact={}">{}</a>', url, obj.pk, obj.signature_count
-        )
-
-
-for model, model_admin in [(Letter, DeskLetterAdmin), (LetterVersion, DeskLetterVersionAdmin)]:
-    admin.site.unregister(model)
-    admin.site.register(model, model_admin)
+        return TemplateResponse(request, "admin/signon/delivery/record.html", context)

@@ -1,0 +1,33 @@
+"""Links into the signature admin, shared by the admin modules.
+
+URLs of the changelist (with its filters) and of one signature's page, and the
+parsing of a row id typed in a URL.
+"""
+
+import re
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from ..models import Signature
+
+CHANGELIST = "admin:signon_signature_changelist"
+
+
+def changelist_url(**params) -> str:
+    return f"{reverse(CHANGELIST)}?{urlencode(params)}"
+
+
+def change_url(signature: Signature) -> str:
+    return reverse("admin:signon_signature_change", args=[signature.pk])
+
+
+_ROW_ID = re.compile(r"[0-9]{1,18}")
+
+
+def row_id(value: str | None) -> int | None:
+    """A row id typed in a URL, or None: ASCII digits only, within a bigint.
+
+    ``str.isdigit()`` also accepts "²" and other digits ``int()`` refuses.
+    """
+    return int(value) if value and _ROW_ID.fullmatch(value) else None
