@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from signon.export import neutralize, phone_for_export
 
-from .conftest import make_signature
-from .review_support import CHANGELIST, conference_staff
+from .conftest import CHANGELIST, conference_staff, make_signature
 
 
 def export(client, *signatures) -> tuple[object, list[list[str]]]:
