@@ -1,7 +1,15 @@
+"""The suite's shared fixtures and factories: letters, signatures, staff and their clients.
+
+Live servers (gunicorn, a relay to PostgreSQL, a small HTTP client) are in tests/servers.py.
+"""
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from letters.models import Letter
@@ -9,6 +17,7 @@ from signon import page_cache
 from signon.models import Signature
 
 SEED_SLUG = "immigration-reform"
+CHANGELIST = reverse("admin:signon_signature_changelist")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -41,14 +50,57 @@ def _fresh_page_cache(settings):
 
 @pytest.fixture
 def staff(db):
-    """A superuser of the staff desk."""
-    return get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example", "pw")
+    """A superuser of the staff desk.
+
+    No password: force_login needs none, and hashing one costs time in every test.
+    """
+    return get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example")
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
+def staff_client(staff) -> Client:
+    """A client of its own, logged in as ``staff``: a test can use ``client`` beside it."""
+    staff_client = Client()
+    staff_client.force_login(staff)
+    return staff_client
+
+
+def conference_staff(username: str = "ana") -> User:
+    """A staff user whose only rights come from the "Conference staff" group."""
+    user = User.objects.create_user(username, f"{username}@usmayors.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Conference staff"))
+    return user
+
+
+def staff_without_review(username: str = "viewer") -> User:
+    """Staff who may see and edit signatures but not approve or reject them."""
+    user = User.objects.create_user(username, f"{username}@usmayors.example", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="signon", codename__in=["view_signature", "change_signature"]
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    """A member of the "Conference staff" group, with that group's rights only."""
+    return conference_staff()
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer) -> Client:
+    client.force_login(reviewer)
     return client
+
+
+def decide_url(signature, status: str) -> str:
+    return reverse("admin:signon_signature_decide", args=[signature.pk, status])
+
+
+def history_url(signature) -> str:
+    return reverse("admin:signon_signature_history", args=[signature.pk])
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """Real servers for tests that need more than the test client.
 
 ``gunicorn_server`` runs the app the way production does (config/gunicorn.py)
-in a child process; ``TcpRelay`` stands between the app and PostgreSQL so a
-test can take the database away and bring it back. ``Browser`` is a minimal
-HTTP client with cookies that never follows redirects.
+in a child process; ``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
+between the app and PostgreSQL so a test can take the database away and bring it
+back. ``Browser`` is a minimal HTTP client with cookies that never follows
+redirects. ``free_port`` finds a loopback port nothing listens on.
 """
 
 import contextlib
@@ -85,9 +86,40 @@ def gunicorn_server(
             cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
-    try:
-        _wait_for_port(port, process, log_path)
+    with _running(process, port, log_path, "gunicorn"):
         yield server
+
+
+@contextlib.contextmanager
+def redis_server(binary: str, tmp_path: Path) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, nothing saved; yields its URL."""
+    port = free_port()
+    log_path = tmp_path / f"redis-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, our arguments)
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(tmp_path)],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    with _running(process, port, log_path, "redis-server"):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextlib.contextmanager
+def _running(process: subprocess.Popen, port: int, log_path: Path, name: str) -> Iterator[None]:
+    """Wait until ``process`` listens on ``port``; stop it on the way out.
+
+    The server is a separate process: this polls its port on the wall clock.
+    """
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited early:\n{log_path.read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start within 60 s:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield
     finally:
         process.terminate()
         try:
@@ -97,15 +129,12 @@ def gunicorn_server(
             process.wait()
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early:\n{log_path.read_text()}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not start within 60 s:\n{log_path.read_text()}")
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+    except OSError:
+        return False
+    return True
 
 
 @dataclass

@@ -1,14 +1,25 @@
-"""Anti-abuse on the sign-on form: honeypot, fill time, rate limit, client address."""
+"""signon.abuse: honeypot, fill time, rate limit, client address, held submissions, uploads."""
 
 import re
-import time
+import threading
+from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from letters.models import Letter
+from signon import abuse
 from signon.models import Signature
 
-from .conftest import form_data
+from .conftest import CHANGELIST, form_data, make_signature
+from .servers import Browser, gunicorn_server
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 THANKS_URL = reverse("signon:thanks", kwargs={"slug": "immigration-reform"})
@@ -60,10 +71,11 @@ def test_a_form_sent_faster_than_a_person_could_gets_thanks_and_is_held(
 
 
 @pytest.mark.django_db
-def test_a_person_who_takes_the_time_is_signed_on(client, letter, settings):
+def test_a_person_who_takes_the_time_is_signed_on(client, letter, settings, time_machine):
     settings.SIGNON_MIN_FILL_SECONDS = 1
+    time_machine.move_to(timezone.now())
     stamp = started_stamp(client)
-    time.sleep(1.1)  # a person reading and typing
+    time_machine.shift(1.1)  # a person reading and typing
     response = client.post(SIGN_URL, form_data(started=stamp))
     assert response.status_code == 302
     assert Signature.objects.count() == 1
@@ -72,9 +84,10 @@ def test_a_person_who_takes_the_time_is_signed_on(client, letter, settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize("stamp", ["", "1700000000.0", "MTc5NTk2.forged:sig"])
 def test_a_missing_or_forged_stamp_asks_to_send_again_keeping_what_was_typed(
-    client, letter, settings, stamp
+    client, letter, settings, stamp, time_machine
 ):
     settings.SIGNON_MIN_FILL_SECONDS = 1
+    time_machine.move_to(timezone.now())
     response = client.post(SIGN_URL, form_data(started=stamp, city="Peoria"))
     assert response.status_code == 200
     assert "This form had expired" in response.text
@@ -83,7 +96,7 @@ def test_a_missing_or_forged_stamp_asks_to_send_again_keeping_what_was_typed(
     # The page now carries a genuine stamp, so sending it again (later) works.
     fresh = re.search(r'name="started" value="([^"]+)"', response.text)[1]
     assert fresh != stamp
-    time.sleep(1.1)
+    time_machine.shift(1.1)
     again = client.post(SIGN_URL, form_data(started=fresh, city="Peoria"))
     assert again.status_code == 302
     assert Signature.objects.filter(city="Peoria").count() == 1
@@ -197,3 +210,328 @@ def test_a_malformed_forwarded_hop_falls_back_to_the_peer_address(client, letter
     first = client.post(SIGN_URL, form_data(), HTTP_X_FORWARDED_FOR="not-an-address")
     second = client.post(SIGN_URL, form_data(city="Peoria"), HTTP_X_FORWARDED_FOR="<script>")
     assert [first.status_code, second.status_code] == [302, 429]
+
+
+# ---------------------------------------------------------------- held submissions, stamps, uploads
+# Nothing a person submits vanishes; what looks automated is held for staff, not dropped.
+#
+# Also: a form is sent once (a reused stamp is held, a double click gets the thanks
+# page twice and makes one row), uploads are refused unread, an embargoed list is
+# not revealed by the duplicate message, and IPv6 clients count by their /64.
+SLUG = "immigration-reform"
+
+
+# ---------------------------------------------------------------- quarantine
+
+
+@pytest.mark.django_db
+def test_a_sign_on_sent_one_second_after_loading_is_held_for_staff_not_lost(
+    client, letter, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.SIGNON_MIN_FILL_SECONDS = 3
+    stamp = started_stamp(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SIGN_URL, form_data(started=stamp))
+    assert response.status_code == 302
+    assert response["Location"] == THANKS_URL
+    assert "We received the sign-on of Mayor Ada Lovelace" in client.get(THANKS_URL).text
+    held = Signature.objects.get()
+    assert held.status == Signature.Status.HELD
+    assert held.held_reason == "too_fast"
+    assert 0 <= held.fill_seconds < 3
+    assert held.contact_email == "chris.aide@springfield.il.gov"  # everything typed is kept
+    assert mail.outbox == []  # nothing is mailed while held
+    assert held.receipt_sent_at is None
+    [event] = abuse_events(caplog, "bot_held")
+    assert event.reason == "too_fast"
+    assert "chris.aide" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_filled_honeypot_is_held_with_its_reason_and_mails_nobody(
+    client, letter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        data = form_data(website="https://cheap-pills.example", contact_email="x@example.com")
+        response = client.post(SIGN_URL, data)
+    assert response["Location"] == THANKS_URL
+    held = Signature.objects.get()
+    assert (held.status, held.held_reason) == ("held", "honeypot")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_held_submission_is_never_public_nor_counted(client, letter):
+    make_signature(letter, city="Peoria", status=Signature.Status.HELD, held_reason="too_fast")
+    Signature.objects.update(approved_at=timezone.now())  # even with a stray approval date
+    page = client.get(letter.get_absolute_url()).text
+    assert "Peoria" not in page
+    downloads = [client.get(reverse(f"signon:signatories-{kind}", kwargs={"slug": SLUG}))
+                 for kind in ("csv", "json")]  # fmt: skip
+    assert all("Peoria" not in r.content.decode() for r in downloads)
+    assert downloads[1].json()["count"] == 0
+    embed = client.get(reverse("signon:embed-json", kwargs={"slug": SLUG})).json()
+    assert embed["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_held_submission_does_not_block_the_real_office(client, letter):
+    make_signature(letter, status=Signature.Status.HELD, held_reason="honeypot")
+    response = client.post(SIGN_URL, form_data())
+    assert response["Location"] == THANKS_URL
+    statuses = sorted(Signature.objects.values_list("status", flat=True))
+    assert statuses == ["held", "pending"]
+
+
+@pytest.mark.django_db
+def test_staff_find_held_submissions_with_their_reason_and_timing(staff_client, letter):
+    make_signature(letter, city="Peoria", status=Signature.Status.HELD,
+                   held_reason="too_fast", fill_seconds=0.8)  # fmt: skip
+    make_signature(letter, city="Joliet")
+    page = staff_client.get(CHANGELIST, {"status__exact": "held"}).text
+    assert "Held: looked automated" in page
+    assert "Peoria" in page and "Joliet" not in page
+    assert "Sent faster than the minimum fill time; sent 0.8 s after the form was loaded" in page
+
+
+@pytest.mark.django_db
+def test_staff_release_held_submissions_into_review_in_one_action_which_mails_the_receipt(
+    staff_client, staff, letter, django_capture_on_commit_callbacks
+):
+    held = make_signature(letter, status=Signature.Status.HELD, held_reason="too_fast")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            CHANGELIST, {"action": "release_selected", "_selected_action": [held.pk]}, follow=True
+        )
+    assert "1 signature(s) released into review." in response.text
+    held.refresh_from_db()
+    assert held.status == Signature.Status.PENDING
+    assert held.reviewed_by == staff
+    [entry] = LogEntry.objects.filter(object_id=str(held.pk))
+    assert entry.change_message == "Status: Held: looked automated → Pending review."
+    assert [m.to for m in mail.outbox] == [["chris.aide@springfield.il.gov"]]
+    assert held.receipt_sent_at is not None
+
+
+@pytest.mark.django_db
+def test_releasing_a_held_submission_whose_city_is_taken_says_so_and_keeps_it(staff_client, letter):
+    make_signature(letter)  # the real office's pending signature
+    held = make_signature(letter, status=Signature.Status.HELD, held_reason="honeypot")
+    response = staff_client.post(
+        CHANGELIST, {"action": "release_selected", "_selected_action": [held.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "1 signature(s) not released into review: their city already has" in response.text
+    held.refresh_from_db()
+    assert held.status == Signature.Status.HELD
+
+
+@pytest.mark.django_db
+def test_the_purge_deletes_held_submissions_after_the_set_time(letter, settings):
+    settings.SIGNON_HELD_DAYS = 30
+    old = make_signature(letter, city="Peoria", status=Signature.Status.HELD)
+    recent = make_signature(letter, city="Joliet", status=Signature.Status.HELD)
+    old_pending = make_signature(letter, city="Aurora")
+    Signature.objects.filter(pk__in=[old.pk, old_pending.pk]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    call_command("purge_contact_details", stdout=(out := __import__("io").StringIO()))
+    assert "Deleted 1 held submission(s) older than 30 day(s)." in out.getvalue()
+    assert set(Signature.objects.values_list("pk", flat=True)) == {recent.pk, old_pending.pk}
+
+
+# ---------------------------------------------------------------- the form's stamp
+
+
+@pytest.mark.django_db
+def test_a_script_reusing_one_forms_stamp_for_other_cities_is_held(
+    client, letter, settings, time_machine
+):
+    settings.SIGNON_MIN_FILL_SECONDS = 1
+    time_machine.move_to(timezone.now())
+    stamp = started_stamp(client)
+    time_machine.shift(1.1)  # waits like a person would
+    for city in ["Peoria", "Joliet", "Aurora"]:
+        client.cookies.clear()  # a script keeps no session
+        response = client.post(SIGN_URL, form_data(started=stamp, city=city))
+        assert response["Location"] == THANKS_URL
+    rows = dict(Signature.objects.values_list("city", "status"))
+    assert rows == {"Peoria": "pending", "Joliet": "held", "Aurora": "held"}
+    assert set(Signature.objects.filter(status="held").values_list("held_reason", flat=True)) == {
+        "reused_stamp"
+    }
+
+
+@pytest.mark.django_db
+def test_the_same_form_sent_twice_without_a_session_gets_thanks_twice_and_one_row(client, letter):
+    stamp = started_stamp(client)
+    for _ in range(2):
+        client.cookies.clear()  # a first-time visitor: the first answer's cookie never arrived
+        response = client.post(SIGN_URL, form_data(started=stamp))
+        assert response["Location"] == THANKS_URL
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_stamp_older_than_the_maximum_age_asks_to_send_again_keeping_what_was_typed(
+    client, letter, settings, time_machine
+):
+    settings.SIGNON_MIN_FILL_SECONDS = 3
+    settings.SIGNON_FORM_MAX_AGE_HOURS = 6
+    now = timezone.now()
+    time_machine.move_to(now - timedelta(hours=7))
+    old = abuse.started_token()
+    time_machine.move_to(now)
+    response = client.post(SIGN_URL, form_data(started=old, city="Peoria"))
+    assert response.status_code == 200
+    assert "This form had expired" in response.text
+    assert 'value="Peoria"' in response.text
+    assert Signature.objects.count() == 0
+
+
+# ---------------------------------------------------------------- uploads
+
+
+@pytest.mark.django_db
+def test_a_50_mb_upload_is_refused_before_it_is_parsed(client, letter):
+    big = SimpleUploadedFile("letter.pdf", b"\0" * (50 * 1024 * 1024), "application/pdf")
+    with mock.patch("django.http.request.MultiPartParser") as parser:
+        response = client.post(SIGN_URL, {**form_data(), "attachment": big})
+    assert response.status_code == 400
+    assert "This form takes no files" in response.text
+    parser.assert_not_called()
+    assert Signature.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_small_file_in_a_sign_on_is_skipped_never_stored(client, letter):
+    small = SimpleUploadedFile("note.txt", b"hello", "text/plain")
+    handlers = "django.core.files.uploadhandler"
+    with (
+        mock.patch(f"{handlers}.TemporaryFileUploadHandler") as temp,
+        mock.patch(f"{handlers}.MemoryFileUploadHandler") as memory,
+    ):
+        response = client.post(SIGN_URL, {**form_data(), "attachment": small})
+    assert response["Location"] == THANKS_URL
+    temp.assert_not_called()
+    memory.assert_not_called()
+    assert Signature.objects.count() == 1
+
+
+# ---------------------------------------------------------------- embargo
+
+
+@pytest.mark.django_db
+def test_under_embargo_the_duplicate_message_does_not_confirm_that_a_city_signed(client, letter):
+    letter.list_published_at = timezone.now() + timedelta(days=7)
+    letter.save()
+    make_signature(letter, city="Austin", state="TX")
+    response = client.post(SIGN_URL, form_data(city="Austin", state="TX"))
+    assert response.status_code == 200
+    errors = " ".join(re.findall(r'class="invalid-feedback"[^>]*>(.*?)</', response.text, re.S))
+    assert "may already have a submission for this office" in errors
+    assert "Austin" not in errors and "already on this letter" not in errors
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_once_the_list_is_public_the_duplicate_message_names_the_city(client, letter):
+    make_signature(letter, city="Austin", state="TX")
+    response = client.post(SIGN_URL, form_data(city="Austin", state="TX"))
+    assert "Austin, TX is already on this letter or under review" in response.text
+
+
+# ---------------------------------------------------------------- IPv6
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_counts_an_ipv6_client_by_its_64(client, letter, settings):
+    settings.SIGNON_RATE_LIMITS = [(2, 600)]
+    statuses = [
+        client.post(
+            SIGN_URL, form_data(city=city), REMOTE_ADDR=f"2001:db8:1:2::{i + 1:x}"
+        ).status_code
+        for i, city in enumerate(["Peoria", "Joliet", "Aurora"])
+    ]
+    assert statuses == [302, 302, 429]
+    neighbour = client.post(SIGN_URL, form_data(city="Rockford"), REMOTE_ADDR="2001:db8:1:3::1")
+    assert neighbour.status_code == 302
+    assert Signature.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_admin_lock_out_counts_an_ipv6_client_by_its_64(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_user_model().objects.create_superuser("reviewer", "r@usmayors.example", "right-pw-123")
+    login = reverse("admin:login")
+
+    def log_in(password: str, address: str):
+        return client.post(login, {"username": "reviewer", "password": password},
+                           REMOTE_ADDR=address).status_code  # fmt: skip
+
+    statuses = [log_in("wrong", f"2001:db8:7:7:{i}::1") for i in range(1, 6)]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert log_in("right-pw-123", "2001:db8:7:7:99::1") == 429
+    assert log_in("right-pw-123", "2001:db8:7:8::1") == 302  # another /64
+    assert abuse.client_network(mock.Mock(META={"REMOTE_ADDR": "192.0.2.7"})) == "192.0.2.7"
+
+
+# ---------------------------------------------------------------- a real double click
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_racing_on_two_workers_gets_the_thanks_page_twice_and_one_row(tmp_path):
+    env = {"HTTPS_ONLY": "false", "SIGNON_RATE_LIMITS": "off", "SIGNON_MIN_FILL_SECONDS": "0",
+           "CACHE_URL": "locmemcache://"}  # fmt: skip
+    with gunicorn_server(tmp_path, env, workers=2) as server:
+        for city in ["Peoria", "Joliet", "Aurora"]:
+            browser = Browser()  # a first-time visitor: no session yet
+            page = browser.get(server.url + SIGN_URL)
+            hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"',
+                                     page.text))  # fmt: skip
+            body = {**hidden, **form_data(city=city)}
+            start = threading.Barrier(2)
+            results = []
+
+            def click(body=body, start=start, results=results, browser=browser):
+                start.wait()
+                referer = {"Referer": server.url + SIGN_URL}
+                results.append(
+                    browser.request("POST", server.url + SIGN_URL, data=body, headers=referer)
+                )
+
+            threads = [threading.Thread(target=click) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            assert [(r.status, r.headers["Location"]) for r in results] == [
+                (302, THANKS_URL),
+                (302, THANKS_URL),
+            ], server.log()[-2000:]
+            assert Signature.objects.filter(city=city).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stamp_from_one_letters_form_reused_on_another_letter_is_held_not_a_500(client, letter):
+    other = Letter.objects.create(slug="second-letter", title="A second letter",
+                                  status=Letter.Status.OPEN, body="Words.")  # fmt: skip
+    stamp = started_stamp(client)
+    assert client.post(SIGN_URL, form_data(started=stamp))["Location"] == THANKS_URL
+    other_url = reverse("signon:sign", kwargs={"slug": other.slug})
+    response = client.post(other_url, form_data(started=stamp))
+    assert response.status_code == 302
+    assert Signature.objects.get(letter=other).held_reason == "reused_stamp"
+
+
+@pytest.mark.django_db
+def test_a_held_submissions_page_shows_why_and_offers_release_or_reject(staff_client, letter):
+    held = make_signature(letter, status=Signature.Status.HELD, held_reason="honeypot")
+    page = staff_client.get(reverse("admin:signon_signature_change", args=[held.pk])).text
+    assert "Filled the hidden field only scripts see; no valid form stamp" in page
+    release = reverse("admin:signon_signature_decide", args=[held.pk, "pending"])
+    assert release in page
+    assert reverse("admin:signon_signature_decide", args=[held.pk, "rejected"]) in page
+    assert staff_client.post(release, {"reason": ""}).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Signature.Status.PENDING

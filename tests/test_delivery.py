@@ -17,8 +17,7 @@ from django.utils import timezone
 from signon.delivery import SNAPSHOT_VERSION, DeliveredSignatory, record_delivery
 from signon.models import Delivery, Signature
 
-from .conftest import make_signature
-from .review_support import conference_staff
+from .conftest import conference_staff, make_signature
 
 moved = importlib.import_module("signon.migrations.0011_delivery")
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from signon.models import Signature
 
-from .conftest import form_data, make_signature
-from .review_support import CHANGELIST, conference_staff
+from .conftest import CHANGELIST, conference_staff, form_data, make_signature
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 FAILING = "tests.failing_mail.FailingBackend"

@@ -5,7 +5,6 @@ reaches PostgreSQL through a relay that the test cuts, dropping every
 established connection as a database restart does, then restores.
 """
 
-import socket
 import threading
 
 import pytest
@@ -14,7 +13,7 @@ from django.urls import reverse
 from signon.models import Signature
 
 from .conftest import form_data
-from .servers import Browser, TcpRelay, gunicorn_server, suite_database_url
+from .servers import Browser, TcpRelay, free_port, gunicorn_server, suite_database_url
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
@@ -92,19 +91,13 @@ def test_a_lost_database_gives_503_saves_nothing_and_the_app_recovers_without_re
         assert "555-0143" not in log and "5550143" not in log
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.django_db
 def test_a_dead_mail_server_keeps_the_signature(
     client, letter, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = _closed_port()
+    settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     # Mail goes out on commit; a test transaction never commits, so run the
     # callbacks here: without them the SMTP server is never reached at all.

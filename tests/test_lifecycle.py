@@ -268,11 +268,3 @@ def test_the_badge_may_be_framed_and_nothing_else_may(client, letter):
 
     page = client.get(letter.get_absolute_url())
     assert page["X-Frame-Options"] == "DENY"
-
-
-@pytest.mark.django_db
-def test_embeds_of_a_draft_are_404(client, letter):
-    letter.status = Letter.Status.DRAFT
-    letter.save()
-    for name in ("signon:embed-json", "signon:embed-badge"):
-        assert client.get(reverse(name, kwargs={"slug": letter.slug})).status_code == 404

@@ -2,11 +2,9 @@
 embargoed."""
 
 import datetime
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,14 +15,6 @@ from signon.models import InvalidTransition, Signature
 from .conftest import approved_signature, form_data
 
 EASTERN_NOON = datetime.datetime(2026, 3, 2, 17, 0, tzinfo=datetime.UTC)  # 12:00 PM EST
-
-
-@pytest.fixture
-def staff_client(db) -> Client:
-    client = Client()
-    staff = get_user_model().objects.create_user("desk", password="pw", is_staff=True)
-    client.force_login(staff)
-    return client
 
 
 def public_urls(letter: Letter) -> dict[str, str]:
@@ -40,6 +30,25 @@ def public_urls(letter: Letter) -> dict[str, str]:
 
 
 # Draft -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "signon:letter",
+        "signon:sign",
+        "signon:letter-print",
+        "signon:signatories-csv",
+        "signon:signatories-json",
+        "signon:embed-json",
+        "signon:embed-badge",
+    ],
+)
+def test_every_public_address_of_a_draft_is_a_404(client, letter, url_name):
+    letter.status = Letter.Status.DRAFT
+    letter.save()
+    assert client.get(reverse(url_name, kwargs={"slug": letter.slug})).status_code == 404
 
 
 @pytest.mark.django_db
@@ -204,12 +213,13 @@ def test_from_its_release_time_the_list_is_public(client, letter):
 
 
 @pytest.mark.django_db
-def test_the_release_time_passing_refreshes_a_cached_page(client, letter, settings):
+def test_the_release_time_passing_refreshes_a_cached_page(client, letter, settings, time_machine):
     settings.PAGE_CACHE_SECONDS = 0
+    time_machine.move_to(timezone.now(), tick=False)
     approved_signature(letter, mayor_first_name="Timed")
     release = timezone.now() + datetime.timedelta(seconds=1.5)
     Letter.objects.filter(pk=letter.pk).update(list_published_at=release)
     assert "Mayor Timed" not in client.get(letter.get_absolute_url()).text
     # No row changes at the release time: only the clock moves past it.
-    time.sleep(max(0.0, (release - timezone.now()).total_seconds()) + 0.2)
+    time_machine.shift(1.7)
     assert "Mayor Timed" in client.get(letter.get_absolute_url()).text

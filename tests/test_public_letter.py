@@ -203,14 +203,6 @@ def test_the_print_view_has_the_letter_every_signatory_the_count_and_no_navigati
 
 
 @pytest.mark.django_db
-def test_the_print_view_of_a_draft_is_a_404(client, letter):
-    letter.status = letter.Status.DRAFT
-    letter.save()
-    url = reverse("signon:letter-print", kwargs={"slug": letter.slug})
-    assert client.get(url).status_code == 404
-
-
-@pytest.mark.django_db
 def test_a_shared_link_previews_the_letters_title_and_summary(client, letter, settings):
     settings.SITE_URL = "https://letters.usmayors.example/"
     html = client.get(letter.get_absolute_url()).text

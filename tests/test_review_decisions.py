@@ -8,25 +8,14 @@ from django.contrib.auth.models import Group
 
 from signon.models import InvalidTransition, ReasonRequired, Signature
 
-from .conftest import make_signature
-from .review_support import (
+from .conftest import (
     CHANGELIST,
     conference_staff,
     decide_url,
     history_url,
+    make_signature,
     staff_without_review,
 )
-
-
-@pytest.fixture
-def reviewer(db):
-    return conference_staff()
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
 
 
 def history(signature) -> list[str]:

@@ -9,8 +9,7 @@ from django.utils import timezone
 from signon.export import phone_for_export
 from signon.public_list import neutralize
 
-from .conftest import make_signature
-from .review_support import CHANGELIST, conference_staff
+from .conftest import CHANGELIST, conference_staff, make_signature
 
 
 def export(client, *signatures) -> tuple[object, list[list[str]]]:

@@ -7,15 +7,8 @@ from django.urls import reverse
 from letters.models import Letter
 
 from .conftest import make_signature
-from .review_support import conference_staff
 
 LETTERS = reverse("admin:letters_letter_changelist")
-
-
-@pytest.fixture
-def reviewer_client(client, db):
-    client.force_login(conference_staff())
-    return client
 
 
 @pytest.mark.django_db

@@ -7,14 +7,7 @@ from django.utils import timezone
 
 from signon.models import OfficialDomain, Signature
 
-from .conftest import make_signature
-from .review_support import CHANGELIST, conference_staff
-
-
-@pytest.fixture
-def reviewer_client(client, db):
-    client.force_login(conference_staff())
-    return client
+from .conftest import CHANGELIST, make_signature
 
 
 def listed(client, **params) -> list[str]:

@@ -1,4 +1,4 @@
-"""Production refuses a half-configured start, unless an operator waives it by name.
+"""config.settings: production refuses a half-configured start unless waived by name.
 
 Checked as an operator meets it: ``manage.py check`` with DEBUG off. Plus the
 Redis cache that production is told to use, counting the rate limit for real.
@@ -7,9 +7,6 @@ Redis cache that production is told to use, counting the rate limit for real.
 import json
 import os
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from django.urls import reverse
@@ -17,7 +14,7 @@ from django.urls import reverse
 from signon.models import Signature
 
 from .conftest import form_data
-from .servers import free_port
+from .servers import redis_server
 from .test_security_settings import manage
 
 ALL_WAIVERS = "memory-cache,console-mail,local-site-url"
@@ -103,26 +100,8 @@ def redis_url(tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, our arguments)
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with redis_server(binary, tmp_path) as url:
+        yield url
 
 
 def test_the_rate_limit_is_counted_in_redis_when_cache_url_names_it(

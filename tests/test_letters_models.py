@@ -1,4 +1,4 @@
-"""What a signer signed stays signed (issue 10, item 1), whatever path changes a letter."""
+"""letters.models: what a signer signed stays signed, whatever path changes a letter."""
 
 import datetime
 import io

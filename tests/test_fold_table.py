@@ -1,4 +1,4 @@
-"""Issue 10, item 9: the browser's fold is generated from the server's, and is current.
+"""signon.fold_table: the browser's fold is generated from the server's, and is current.
 
 tests/browser/test_fold_in_browser.py runs the same cases through both.
 """

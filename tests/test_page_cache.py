@@ -1,4 +1,4 @@
-"""Issue 10, item 2: the public page cache cannot be busted, and does not go stale.
+"""signon.page_cache: the public page cache cannot be busted, and does not go stale.
 
 No timing assertions: these check what the cache keeps, what it answers from,
 and that an edit shows on the next request.

@@ -1,4 +1,4 @@
-"""Staff rights and staff edits: least privilege, and no edit that crashes or corrupts.
+"""The signature admin: staff rights and edits; least privilege, no edit that corrupts.
 
 The Conference staff group can do its whole job (and no more); the bulk export
 of contact details needs its own permission and is logged; a signature edited
@@ -18,8 +18,15 @@ from letters.models import Letter
 from signon.delivery import record_delivery
 from signon.models import Delivery, Signature
 
-from .conftest import approved_signature, letter_admin_data, make_signature
-from .review_support import CHANGELIST, conference_staff, decide_url, staff_without_review
+from .conftest import (
+    CHANGELIST,
+    approved_signature,
+    conference_staff,
+    decide_url,
+    letter_admin_data,
+    make_signature,
+    staff_without_review,
+)
 
 EXPORT = "export_csv"
 
