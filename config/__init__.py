@@ -1,0 +1,1 @@
+"""The project's configuration: settings, URLs, WSGI, Gunicorn, logging, middleware, error pages."""

@@ -1,3 +1,5 @@
+"""The site's URL map: the admin under ADMIN_URL, the health check, the public site."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path

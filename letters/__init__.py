@@ -1,0 +1,1 @@
+"""The letters app: a letter's text, versions and lifecycle; it knows nothing of signatures."""

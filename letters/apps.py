@@ -1,3 +1,5 @@
+"""The letters app's configuration."""
+
 from django.apps import AppConfig
 
 

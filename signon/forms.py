@@ -1,3 +1,5 @@
+"""The public sign-on form: its fields, their cleaning, phone parsing, the anti-abuse checks."""
+
 import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout

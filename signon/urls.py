@@ -1,3 +1,5 @@
+"""The public site's URLs: letters, list downloads, sign-on, embed, e-mail confirmation."""
+
 from django.urls import path
 
 from . import confirmation, embed, views

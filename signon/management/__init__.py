@@ -1,0 +1,1 @@
+"""The sign-on app's management commands."""

@@ -1,0 +1,1 @@
+"""Tests that run the pages in Chromium through Playwright."""

@@ -1,3 +1,5 @@
+"""``manage.py build_fold_table``: writes the browser's copy of the name-folding table."""
+
 from django.core.management.base import BaseCommand
 
 from signon import fold_table
