@@ -147,33 +147,20 @@ def _name_grid(rows: list[DeliveredSignatory], styles: dict) -> list:
 def delivery_packet_pdf(delivery: Delivery) -> bytes:
     """The PDF bytes of a delivery's packet."""
     regular, bold, _italic = _register_fonts()
+    # Each paragraph style: font, size, leading, colour, space before, space after (points).
     styles = {
-        "org": ParagraphStyle("org", fontName=bold, fontSize=11, textColor=NAVY, leading=14),
-        "title": ParagraphStyle(
-            "title", fontName=bold, fontSize=18, leading=22, textColor=NAVY, spaceAfter=6
-        ),
-        "meta": ParagraphStyle("meta", fontName=regular, fontSize=10, leading=13, textColor=GREY),
-        "body": ParagraphStyle("body", fontName=regular, fontSize=11, leading=15.5, spaceAfter=8),
-        "h2": ParagraphStyle(
-            "h2",
-            fontName=bold,
-            fontSize=14,
-            leading=18,
-            textColor=NAVY,
-            spaceBefore=6,
-            spaceAfter=6,
-        ),
-        "state": ParagraphStyle(
-            "state",
-            fontName=bold,
-            fontSize=10.5,
-            leading=13,
-            textColor=NAVY,
-            spaceBefore=8,
-            spaceAfter=3,
-        ),
-        "name": ParagraphStyle("name", fontName=regular, fontSize=8.5, leading=10.5),
-    }
+        name: ParagraphStyle(name, fontName=font, fontSize=size, leading=leading,
+                             textColor=colour, spaceBefore=before, spaceAfter=after)
+        for name, (font, size, leading, colour, before, after) in {
+            "org": (bold, 11, 14, NAVY, 0, 0),
+            "title": (bold, 18, 22, NAVY, 0, 6),
+            "meta": (regular, 10, 13, GREY, 0, 0),
+            "body": (regular, 11, 15.5, colors.black, 0, 8),
+            "h2": (bold, 14, 18, NAVY, 6, 6),
+            "state": (bold, 10.5, 13, NAVY, 8, 3),
+            "name": (regular, 8.5, 10.5, colors.black, 0, 0),
+        }.items()
+    }  # fmt: skip
     letter, version = delivery.letter, delivery.version
     date = f"{delivery.delivered_on:%B} {delivery.delivered_on.day}, {delivery.delivered_on.year}"
     count = delivery.signatory_count

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -20,6 +20,7 @@ from letters.models import Letter
 
 from ..delivery import AlreadyDelivered, pending_count, record_delivery
 from ..models import Delivery
+from .links import admin_page
 
 
 @admin.register(Delivery)
@@ -44,11 +45,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/packet.pdf",
-                self.admin_site.admin_view(self.packet_view),
-                name="signon_delivery_packet",
-            ),
+            admin_page(self, "<int:pk>/packet.pdf", self.packet_view, "signon_delivery_packet"),
             *super().get_urls(),
         ]
 
@@ -116,11 +113,7 @@ class RecordDeliveryMixin:
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/deliver/",
-                self.admin_site.admin_view(self.deliver_view),
-                name="letters_letter_deliver",
-            ),
+            admin_page(self, "<int:pk>/deliver/", self.deliver_view, "letters_letter_deliver"),
             *super().get_urls(),
         ]
 

@@ -1,13 +1,13 @@
 """Links into the signature admin, shared by the admin modules.
 
-URLs of the changelist (with its filters) and of one signature's page, and the
-parsing of a row id typed in a URL.
+URLs of the changelist (with its filters) and of one signature's page, the
+parsing of a row id typed in a URL, and the route of an admin's own extra page.
 """
 
 import re
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import path, reverse
 
 from ..models import Signature
 
@@ -31,3 +31,8 @@ def row_id(value: str | None) -> int | None:
     ``str.isdigit()`` also accepts "²" and other digits ``int()`` refuses.
     """
     return int(value) if value and _ROW_ID.fullmatch(value) else None
+
+
+def admin_page(model_admin, route: str, view, name: str):
+    """The route of an extra page of this admin, behind the admin's log-in like its others."""
+    return path(route, model_admin.admin_site.admin_view(view), name=name)

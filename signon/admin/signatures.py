@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -32,35 +32,43 @@ from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, Signature
 from ..public_list import LIST_FIELDS
-from .links import change_url, changelist_url, row_id
+from .links import admin_page, change_url, changelist_url, row_id
+
+DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
 # ---------------------------------------------------------------- filters
 
 
-class EmailConfirmedFilter(admin.SimpleListFilter):
+class _YesNoFilter(admin.SimpleListFilter):
+    """A filter with two choices, yes and no (``labels``); ``choose`` filters for one."""
+
+    labels: tuple[str, str]
+
+    def lookups(self, request, model_admin):
+        return [("yes", self.labels[0]), ("no", self.labels[1])]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return self.choose(queryset, yes=self.value() == "yes")
+        return queryset
+
+
+class EmailConfirmedFilter(_YesNoFilter):
     title = "e-mail confirmed"
     parameter_name = "confirmed"
+    labels = ("Confirmed", "Not confirmed")
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Confirmed"), ("no", "Not confirmed")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(email_confirmed_at__isnull=self.value() == "no")
-        return queryset
+    def choose(self, queryset, yes):
+        return queryset.filter(email_confirmed_at__isnull=not yes)
 
 
-class OfficialDomainFilter(admin.SimpleListFilter):
+class OfficialDomainFilter(_YesNoFilter):
     title = "official domain"
     parameter_name = "official"
+    labels = (".gov or the city's domain", "Other domain")
 
-    def lookups(self, request, model_admin):
-        return [("yes", ".gov or the city's domain"), ("no", "Other domain")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(official_domain=self.value() == "yes")
-        return queryset
+    def choose(self, queryset, yes):
+        return queryset.filter(official_domain=yes)
 
 
 class ConflictFilter(admin.SimpleListFilter):
@@ -327,11 +335,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/decide/<str:status>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="signon_signature_decide",
-            ),
+            admin_page(self, DECIDE_ROUTE, self.decide_view, "signon_signature_decide"),
             *super().get_urls(),
         ]
 
