@@ -109,19 +109,21 @@ def letter(db) -> Letter:
     return Letter.objects.get(slug=SEED_SLUG)
 
 
+# The one signer the helpers below start from (phone written per use).
+SIGNER = {
+    "mayor_first_name": "Ada",
+    "mayor_last_name": "Lovelace",
+    "city": "Springfield",
+    "state": "IL",
+    "contact_first_name": "Chris",
+    "contact_last_name": "Aide",
+    "contact_email": "chris.aide@springfield.il.gov",
+}
+
+
 def make_signature(letter: Letter, **fields) -> Signature:
     """A signature with plausible values; any field can be overridden."""
-    values = {
-        "mayor_first_name": "Ada",
-        "mayor_last_name": "Lovelace",
-        "city": "Springfield",
-        "state": "IL",
-        "contact_first_name": "Chris",
-        "contact_last_name": "Aide",
-        "contact_email": "chris.aide@springfield.il.gov",
-        "contact_phone": "+12175550143",
-        **fields,
-    }
+    values = {**SIGNER, "contact_phone": "+12175550143", **fields}
     return Signature.objects.create(letter=letter, **values)
 
 
@@ -132,16 +134,30 @@ def approved_signature(letter: Letter, **fields) -> Signature:
     )
 
 
+def approve(letter: Letter, first: str, last: str, city: str, state: str) -> Signature:
+    """An approved signature from this mayor of this place."""
+    return approved_signature(
+        letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state
+    )
+
+
+@pytest.fixture
+def listed(letter):
+    """Five approved mayors in three states, and one pending one."""
+    approve(letter, "Kirk", "Watson", "Austin", "TX")
+    approve(letter, "Eric", "Johnson", "Dallas", "TX")
+    approve(letter, "Ana", "Peña", "El Paso", "TX")
+    approve(letter, "José Guillermo", "Rodríguez", "Mayagüez", "PR")
+    approve(letter, "Lyda", "Krewson", "St. Louis", "MO")
+    make_signature(letter, mayor_first_name="Pending", mayor_last_name="Person", city="Houston",
+                   state="TX")  # fmt: skip
+    return letter
+
+
 def form_data(**fields) -> dict:
     """A valid sign-on POST body; override any field."""
     return {
-        "mayor_first_name": "Ada",
-        "mayor_last_name": "Lovelace",
-        "city": "Springfield",
-        "state": "IL",
-        "contact_first_name": "Chris",
-        "contact_last_name": "Aide",
-        "contact_email": "chris.aide@springfield.il.gov",
+        **SIGNER,
         "contact_phone": "(217) 555-0143",
         # The text version the form showed: the seed letter's first one.
         "version": "1",
@@ -162,3 +178,9 @@ def letter_admin_data(letter: Letter, **changes) -> dict:
     }  # fmt: skip
     data.update(changes)
     return data
+
+
+def admin_action(client: Client, action: str, *signatures, follow=False, **fields):
+    """Run a changelist action on these signatures, as the admin's action bar posts it."""
+    data = {"action": action, "_selected_action": [s.pk for s in signatures], **fields}
+    return client.post(CHANGELIST, data, follow=follow)

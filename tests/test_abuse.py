@@ -1,4 +1,9 @@
-"""signon.abuse: honeypot, fill time, rate limit, client address, held submissions, uploads."""
+"""signon.abuse: honeypot, fill time, rate limit, client address, held submissions, uploads.
+
+Also: names and cities that only look like another are refused and never a second office;
+the rate limit holds across worker processes (two gunicorn servers sharing one CACHE_URL,
+as two machines behind one balancer would be).
+"""
 
 import re
 import threading
@@ -18,7 +23,7 @@ from letters.models import Letter
 from signon import abuse
 from signon.models import Signature
 
-from .conftest import CHANGELIST, form_data, make_signature
+from .conftest import CHANGELIST, admin_action, form_data, make_signature
 from .servers import Browser, gunicorn_server
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
@@ -161,16 +166,20 @@ def test_another_client_address_has_its_own_count(client, letter, settings):
     assert other.status_code == 302
 
 
+def three_sign_ons_forging(client, forwarded_for: str, **extra) -> list[int]:
+    """The statuses of three sign-ons, each with another X-Forwarded-For ({i} counts up)."""
+    return [
+        client.post(SIGN_URL, form_data(city=city), HTTP_X_FORWARDED_FOR=forwarded_for.format(i=i),
+                    **extra).status_code
+        for i, city in enumerate(CITIES[:3])
+    ]  # fmt: skip
+
+
 @pytest.mark.django_db
 def test_a_forged_forwarded_for_does_not_reset_the_count_without_a_proxy(client, letter, settings):
     settings.SIGNON_RATE_LIMITS = [(2, 600)]
     settings.TRUSTED_PROXY_HOPS = 0
-    statuses = []
-    for i, city in enumerate(CITIES[:3]):
-        forged = f"203.0.113.{i}"
-        response = client.post(SIGN_URL, form_data(city=city), HTTP_X_FORWARDED_FOR=forged)
-        statuses.append(response.status_code)
-    assert statuses == [302, 302, 429]
+    assert three_sign_ons_forging(client, "203.0.113.{i}") == [302, 302, 429]
 
 
 @pytest.mark.django_db
@@ -178,12 +187,8 @@ def test_a_forged_forwarded_for_does_not_reset_the_count_behind_the_proxy(client
     """The client writes any X-Forwarded-For it likes; the proxy appends the real address."""
     settings.SIGNON_RATE_LIMITS = [(2, 600)]
     settings.TRUSTED_PROXY_HOPS = 1
-    statuses = []
-    for i, city in enumerate(CITIES[:3]):
-        forged_then_real = f"203.0.113.{i}, 10.9.8.{i}, 192.0.2.44"
-        response = client.post(SIGN_URL, form_data(city=city), REMOTE_ADDR="10.0.0.2",
-                               HTTP_X_FORWARDED_FOR=forged_then_real)  # fmt: skip
-        statuses.append(response.status_code)
+    forged_then_real = "203.0.113.{i}, 10.9.8.{i}, 192.0.2.44"
+    statuses = three_sign_ons_forging(client, forged_then_real, REMOTE_ADDR="10.0.0.2")
     assert statuses == [302, 302, 429]
     # The real client behind the same proxy next door is not affected.
     neighbour = client.post(SIGN_URL, form_data(city=CITIES[4]), REMOTE_ADDR="10.0.0.2",
@@ -300,9 +305,7 @@ def test_staff_release_held_submissions_into_review_in_one_action_which_mails_th
 ):
     held = make_signature(letter, status=Signature.Status.HELD, held_reason="too_fast")
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            CHANGELIST, {"action": "release_selected", "_selected_action": [held.pk]}, follow=True
-        )
+        response = admin_action(staff_client, "release_selected", held, follow=True)
     assert "1 signature(s) released into review." in response.text
     held.refresh_from_db()
     assert held.status == Signature.Status.PENDING
@@ -317,9 +320,7 @@ def test_staff_release_held_submissions_into_review_in_one_action_which_mails_th
 def test_releasing_a_held_submission_whose_city_is_taken_says_so_and_keeps_it(staff_client, letter):
     make_signature(letter)  # the real office's pending signature
     held = make_signature(letter, status=Signature.Status.HELD, held_reason="honeypot")
-    response = staff_client.post(
-        CHANGELIST, {"action": "release_selected", "_selected_action": [held.pk]}, follow=True
-    )
+    response = admin_action(staff_client, "release_selected", held, follow=True)
     assert response.status_code == 200
     assert "1 signature(s) not released into review: their city already has" in response.text
     held.refresh_from_db()
@@ -535,3 +536,97 @@ def test_a_held_submissions_page_shows_why_and_offers_release_or_reject(staff_cl
     assert staff_client.post(release, {"reason": ""}).status_code == 302
     held.refresh_from_db()
     assert held.status == Signature.Status.PENDING
+
+
+MIXED = "mixes letters from different alphabets"
+LOOKALIKE = "letters that only look Latin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("city", "Chic\u0430go", MIXED),  # Cyrillic а
+        ("city", "\u0421hicago", MIXED),  # Cyrillic С
+        ("city", "Sp\u0440ingfield", MIXED),  # Cyrillic р
+        ("city", "B\u03bfston", MIXED),  # Greek ο
+        ("mayor_first_name", "J\u03bfhn", MIXED),  # Greek ο
+        ("mayor_last_name", "Sm\u0456th", MIXED),  # Cyrillic і
+        ("contact_first_name", "\u0410da", MIXED),  # Cyrillic А
+        ("contact_last_name", "Ai\u0501e", MIXED),  # Cyrillic ԁ
+        ("city", "\u0421\u043e\u0441\u043e\u0430", LOOKALIKE),  # "Cocoa", all Cyrillic
+        ("mayor_last_name", "\u039a\u039f\u03a7", LOOKALIKE),  # "KOX", all Greek
+    ],
+)
+def test_a_look_alike_is_refused_with_a_message(client, letter, field, value, message):
+    response = client.post(SIGN_URL, form_data(**{field: value}))
+    assert response.status_code == 200
+    assert message in response.text
+    assert Signature.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookalike", ["Chic\u0430go", "CHIC\u0410GO", "\u0421hicago"])
+def test_a_look_alike_cannot_slip_past_the_one_per_office_rule(client, letter, lookalike):
+    make_signature(letter, city="Chicago", state="IL")
+    response = client.post(SIGN_URL, form_data(city=lookalike, state="IL"))
+    assert response.status_code == 200
+    assert Signature.objects.filter(letter=letter, state="IL").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("city", "state", "key"),
+    [
+        ("Kaua\u02bbi", "HI", "HI:kauai"),  # the ʻokina is not another alphabet
+        ("\u02bbEwa Beach", "HI", "HI:ewa beach"),
+        ("Mayag\u00fcez", "PR", "PR:mayaguez"),
+        ("Espa\u00f1ola", "NM", "NM:espanola"),
+    ],
+)
+def test_real_places_with_marks_are_accepted(client, letter, city, state, key):
+    response = client.post(SIGN_URL, form_data(city=city, state=state))
+    assert response.status_code == 302
+    assert Signature.objects.get().office_key == key
+
+
+@pytest.mark.django_db
+def test_the_okina_and_an_apostrophe_are_the_same_office(client, letter):
+    make_signature(letter, city="Kaua\u02bbi", state="HI")
+    response = client.post(SIGN_URL, form_data(city="Kaua'i", state="HI"))
+    assert response.status_code == 200
+    assert "is already on this letter or under review" in response.text
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_rate_limit_holds_across_two_worker_processes(tmp_path):
+    env = {
+        "HTTPS_ONLY": "false",
+        "SIGNON_RATE_LIMITS": "3/10m,20/d",
+        "SIGNON_MIN_FILL_SECONDS": "0",
+        "CACHE_URL": f"filecache://{tmp_path / 'shared-cache'}",
+    }
+    with (
+        gunicorn_server(tmp_path, env) as one,
+        gunicorn_server(tmp_path, env) as two,
+    ):
+        assert one.process.pid != two.process.pid
+        browser = Browser()
+        statuses = []
+        for server, city in zip(
+            [one, two, one, two, one], ["Peoria", "Joliet", "Aurora", "Naperville", "Rockford"],
+            strict=True,
+        ):  # fmt: skip
+            response = browser.post_form(server.url + SIGN_URL, form_data(city=city))
+            statuses.append(response.status)
+            if response.status == 429:
+                assert 1 <= int(response.headers["Retry-After"]) <= 600
+        # The form loads (GET) are not counted; the POSTs are, on both servers.
+        assert statuses == [302, 302, 302, 429, 429]
+        assert sorted(Signature.objects.values_list("city", flat=True)) == [
+            "Aurora", "Joliet", "Peoria",
+        ]  # fmt: skip
+        # Each server saw the limit: both logged a refusal from the same client.
+        assert '"rate_limited"' in two.log()
+        assert '"rate_limited"' in one.log()

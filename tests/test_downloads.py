@@ -50,19 +50,24 @@ def add_mixed_signatures(letter) -> None:
     )
 
 
+def mixed_download(client, letter, url_of, content_type: str):
+    """The download (``url_of``) of a mixed list, served with its type and accents as typed."""
+    add_mixed_signatures(letter)
+    response = client.get(url_of(letter))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert "Mayagüez".encode() in response.content
+    return response
+
+
 @pytest.mark.django_db
 def test_the_csv_lists_approved_mayors_only_with_public_columns_in_utf8(client, letter):
-    add_mixed_signatures(letter)
-    response = client.get(csv_url(letter))
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    response = mixed_download(client, letter, csv_url, "text/csv; charset=utf-8")
     assert response["Content-Disposition"] == (
         'attachment; filename="immigration-reform-signatories.csv"'
     )
     # UTF-8 with a byte-order mark, so spreadsheet programs keep the accents.
     assert response.content.startswith(b"\xef\xbb\xbf")
-    assert "Mayagüez".encode() in response.content
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["Mayor First Name", "Mayor Last Name", "City", "State", "State Name", "Date Approved"],
@@ -75,13 +80,8 @@ def test_the_csv_lists_approved_mayors_only_with_public_columns_in_utf8(client, 
 
 @pytest.mark.django_db
 def test_the_json_lists_approved_mayors_only_with_public_fields(client, letter):
-    add_mixed_signatures(letter)
-    response = client.get(json_url(letter))
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
     # Accents are written as themselves, not as \u escapes.
-    assert "Mayagüez".encode() in response.content
+    response = mixed_download(client, letter, json_url, "application/json")
     data = json.loads(response.content.decode("utf-8"))
     assert data["count"] == 2
     assert data["letter"] == {

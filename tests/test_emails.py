@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from signon.models import Signature
 
-from .conftest import CHANGELIST, conference_staff, form_data, make_signature
+from .conftest import CHANGELIST, admin_action, conference_staff, form_data, make_signature
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 FAILING = "tests.failing_mail.FailingBackend"
@@ -176,9 +176,7 @@ def test_the_retry_action_sends_what_failed(
     change = client.get(f"{CHANGELIST}{signature.pk}/change/")
     assert "receipt: SMTPRecipientsRefused" in change.text
 
-    response = client.post(
-        CHANGELIST, {"action": "retry_mail", "_selected_action": [signature.pk]}, follow=True
-    )
+    response = admin_action(client, "retry_mail", signature, follow=True)
     assert "1 signature(s) mailed." in response.text
     assert len(mail.outbox) == 2
     signature.refresh_from_db()
@@ -212,11 +210,7 @@ def test_resend_confirmation_mails_a_fresh_link_to_pending_unconfirmed_contacts_
     waiting = make_signature(letter, city="Peoria", receipt_sent_at="2026-03-01T10:00Z")
     confirmed = make_signature(letter, city="Joliet", email_confirmed_at="2026-03-01T10:00Z")
     client.force_login(conference_staff())
-    response = client.post(
-        CHANGELIST,
-        {"action": "resend_confirmation", "_selected_action": [waiting.pk, confirmed.pk]},
-        follow=True,
-    )
+    response = admin_action(client, "resend_confirmation", waiting, confirmed, follow=True)
     assert "1 confirmation e-mail(s) sent." in response.text
     assert "1 skipped: only pending, unconfirmed signatures get a new link." in response.text
     receipts = [m for m in mail.outbox if "/confirm/" in m.body]

@@ -148,12 +148,15 @@ def test_gunicorn_reads_workers_and_timeout_from_the_environment():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     config = dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.MULTILINE))
-    assert config["workers"] == "5"
-    assert config["timeout"] == "17"
-    assert config["bind"] == "['127.0.0.1:8123']"
-    assert config["accesslog"] == "-"
-    assert config["control_socket_disable"] == "True"
-    assert config["forwarded_allow_ips"] == "[]"
+    expected = {
+        "workers": "5",
+        "timeout": "17",
+        "bind": "['127.0.0.1:8123']",
+        "accesslog": "-",
+        "control_socket_disable": "True",
+        "forwarded_allow_ips": "[]",
+    }
+    assert {key: config[key] for key in expected} == expected
 
 
 def _variables_read_by_settings() -> set[str]:

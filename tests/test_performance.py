@@ -21,11 +21,10 @@ from signon import normalize
 from signon.models import Signature
 from signon.page_cache import cached_page
 
-from .conftest import make_signature
+from .conftest import admin_action, make_signature
 from .servers import Browser, Server, gunicorn_server
 
 LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
-CHANGELIST = reverse("admin:signon_signature_changelist")
 
 
 def town_name(i: int) -> str:
@@ -216,9 +215,7 @@ def test_a_staff_decision_shows_at_once_in_the_worker_that_recorded_it(
     signature = make_signature(letter, mayor_first_name="Rosa", city="Tucson", state="AZ")
     assert "Mayor Rosa" not in staff_client.get(LETTER_URL).text
 
-    staff_client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": [signature.pk]}
-    )
+    admin_action(staff_client, "approve_selected", signature)
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
     assert "Mayor Rosa Lovelace, Tucson, AZ" in staff_client.get(LETTER_URL).text
@@ -255,9 +252,7 @@ def test_a_staff_decision_shows_on_every_worker_process_within_five_seconds(
         assert "Mayor Quinta" not in _get(server, LETTER_URL)
         assert "Mayor Quinta" not in _get(server, LETTER_URL)
 
-    staff_client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": [signature.pk]}
-    )
+    admin_action(staff_client, "approve_selected", signature)
     decided = time.monotonic()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED

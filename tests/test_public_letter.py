@@ -10,28 +10,9 @@ from django.utils import timezone
 
 from signon.models import Signature
 
-from .conftest import approved_signature, make_signature
+from .conftest import approve
 
 APPROVED = Signature.Status.APPROVED
-
-
-def approve(letter, first: str, last: str, city: str, state: str) -> Signature:
-    return approved_signature(
-        letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state
-    )
-
-
-@pytest.fixture
-def listed(letter):
-    """Five approved mayors in three states, and one pending one."""
-    approve(letter, "Kirk", "Watson", "Austin", "TX")
-    approve(letter, "Eric", "Johnson", "Dallas", "TX")
-    approve(letter, "Ana", "Peña", "El Paso", "TX")
-    approve(letter, "José Guillermo", "Rodríguez", "Mayagüez", "PR")
-    approve(letter, "Lyda", "Krewson", "St. Louis", "MO")
-    make_signature(letter, mayor_first_name="Pending", mayor_last_name="Person", city="Houston",
-                   state="TX")  # fmt: skip
-    return letter
 
 
 def shown_names(html: str) -> list[str]:

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from signon.models import Signature
 
-from .conftest import make_signature
+from .conftest import admin_action, make_signature
 
 LOGIN = reverse("admin:login")
 ADMIN_INDEX = reverse("admin:index")
-CHANGELIST = reverse("admin:signon_signature_changelist")
 PASSWORD = "a-long-staff-password"
 
 
@@ -132,9 +131,7 @@ def test_every_decision_is_logged_with_who_took_it(client, staff, letter, caplog
     approve_me = make_signature(letter, city="Peoria")
     reject_me = make_signature(letter, city="Joliet")
     client.force_login(staff)
-    response = client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": [approve_me.pk]}
-    )
+    response = admin_action(client, "approve_selected", approve_me)
     assert response.status_code == 302
     reject_me.reject(staff, "The office did not confirm.")
     decisions = {(r.signature, r.status, r.user) for r in audit_events(caplog, "decision")}

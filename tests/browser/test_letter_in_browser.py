@@ -9,30 +9,10 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from signon.models import Signature
-
-from ..conftest import approved_signature
+from ..conftest import approve
 from .conftest import BROWSER_TEST, add_signatories, public_name
 
 pytestmark = BROWSER_TEST
-
-
-def approve(letter, first: str, last: str, city: str, state: str) -> Signature:
-    return approved_signature(
-        letter, mayor_first_name=first, mayor_last_name=last, city=city, state=state,
-        contact_first_name="Private", contact_last_name="Person",
-        contact_email="private@city.example.gov",
-    )  # fmt: skip
-
-
-@pytest.fixture
-def listed(letter):
-    approve(letter, "Kirk", "Watson", "Austin", "TX")
-    approve(letter, "Eric", "Johnson", "Dallas", "TX")
-    approve(letter, "Ana", "Peña", "El Paso", "TX")
-    approve(letter, "José Guillermo", "Rodríguez", "Mayagüez", "PR")
-    approve(letter, "Lyda", "Krewson", "St. Louis", "MO")
-    return letter
 
 
 def visible_names(page: Page) -> list[str]:

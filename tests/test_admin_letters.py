@@ -1,4 +1,6 @@
-"""The letter admin: signature counts per status, linked, and opening and closing a letter."""
+"""signon.admin.letters: the letter admin opens, counts signatures per status with links,
+and opens and closes a letter.
+"""
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -51,3 +53,10 @@ def test_staff_close_and_reopen_a_letter_and_the_history_says_so(reviewer_client
         "Status: Open for signatures → Closed.",
         "Status: Closed → Open for signatures.",
     ]
+
+
+@pytest.mark.django_db
+def test_the_letter_admin_opens(staff_client, letter):
+    response = staff_client.get(reverse("admin:letters_letter_change", args=[letter.pk]))
+    assert response.status_code == 200
+    assert "Laura DeKoven Waxman" in response.text
