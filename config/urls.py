@@ -10,6 +10,8 @@ admin.site.index_title = "Letters and signatures"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # Passkey sign-in and set-up (django-otp-webauthn's JSON endpoints).
+    path(f"{settings.ADMIN_URL}passkeys/", include("django_otp_webauthn.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("signon.urls")),
 ]

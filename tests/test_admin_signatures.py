@@ -24,6 +24,7 @@ from .conftest import (
     conference_staff,
     decide_url,
     letter_admin_data,
+    log_in_with_device,
     make_signature,
     staff_without_review,
 )
@@ -42,7 +43,7 @@ def audit_events(caplog, event: str) -> list:
 def test_a_conference_staff_member_can_do_the_whole_job_without_superuser_rights(client, letter):
     member = conference_staff()
     assert not member.is_superuser
-    client.force_login(member)
+    log_in_with_device(client, member)
     signature = make_signature(letter, letter_version=letter.current_version)
 
     # Review: the queue and the signature's page.
@@ -103,7 +104,7 @@ def _export(client, *signatures):
 @pytest.mark.django_db
 def test_staff_who_may_only_view_signatures_cannot_export_contact_details(client, letter, caplog):
     signature = make_signature(letter)
-    client.force_login(staff_without_review())
+    log_in_with_device(client, staff_without_review())
     changelist = client.get(CHANGELIST)
     assert changelist.status_code == 200
     assert f'value="{EXPORT}"' not in changelist.text
@@ -124,7 +125,7 @@ def test_the_export_needs_its_own_permission_held_by_the_conference_staff_group(
 @pytest.mark.django_db
 def test_every_export_is_logged_with_who_and_how_many_rows(client, letter, caplog):
     member = conference_staff()
-    client.force_login(member)
+    log_in_with_device(client, member)
     signatures = [
         make_signature(letter, city=city, contact_email=f"aide@{city.lower()}.gov")
         for city in ("Peoria", "Joliet")

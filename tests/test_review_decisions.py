@@ -13,6 +13,7 @@ from .conftest import (
     conference_staff,
     decide_url,
     history_url,
+    log_in_with_device,
     make_signature,
     staff_without_review,
 )
@@ -196,7 +197,7 @@ def test_decide_refuses_a_rejection_without_a_reason_and_an_impossible_move(lett
 
 @pytest.mark.django_db
 def test_staff_without_the_review_permission_cannot_approve_or_reject(client, letter):
-    client.force_login(staff_without_review())
+    log_in_with_device(client, staff_without_review())
     signature = make_signature(letter)
 
     changelist = client.get(CHANGELIST)

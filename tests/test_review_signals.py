@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from signon.models import OfficialDomain, Signature
 
-from .conftest import CHANGELIST, make_signature
+from .conftest import CHANGELIST, log_in_with_device, make_signature
 
 
 def listed(client, **params) -> list[str]:
@@ -155,7 +155,7 @@ def test_the_changelist_query_count_does_not_grow_with_the_number_of_rows(review
 @pytest.mark.django_db
 def test_the_add_page_renders_without_signals_or_decisions(client, admin_user, letter):
     # Signatures come in through the public form: only a superuser adds one by hand.
-    client.force_login(admin_user)
+    log_in_with_device(client, admin_user)
     response = client.get(f"{CHANGELIST}add/")
     assert response.status_code == 200
     assert "Verification" in response.text
