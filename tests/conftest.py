@@ -87,6 +87,12 @@ def staff_client(staff) -> Client:
     return log_in_with_device(Client(), staff)
 
 
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """pytest-django's ``admin_client``, past the second factor like every staff client."""
+    return log_in_with_device(Client(), admin_user)
+
+
 def conference_staff(username: str = "ana") -> User:
     """A staff user whose only rights come from the "Conference staff" group."""
     user = User.objects.create_user(username, f"{username}@usmayors.example", is_staff=True)
