@@ -8,6 +8,7 @@ the app refuses to start on an unsafe configuration, naming the variable.
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -94,7 +95,8 @@ if not re.fullmatch(r"[A-Za-z0-9_\-/]+/", ADMIN_URL):
     raise ImproperlyConfigured("ADMIN_URL must be a path like 'admin/' or 'desk-7f3a/'.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that asks staff for a second factor (second_factor/).
+    "second_factor.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -107,8 +109,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "letters",
     "signon",
+    # After the django_otp apps: its admin replaces theirs.
+    "second_factor",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +133,8 @@ MIDDLEWARE = [
     "signon.abuse.RefuseUploadsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session pass the second factor?
+    "django_otp.middleware.OTPMiddleware",
     # Renews staff sessions only (SESSION_SAVE_EVERY_REQUEST would save everyone's).
     "config.middleware.StaffSessionRenewal",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,6 +146,8 @@ AUTHENTICATION_BACKENDS = [
     # First, so a locked-out user or address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A passkey signs a staff member in on its own (it is both factors).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 # Lock-out: 5 failed log-ins for one user name from one address, for an hour.
 AXES_FAILURE_LIMIT = 5
@@ -143,7 +155,21 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # An IPv6 client counts by its /64, as the sign-on rate limit does.
 AXES_CLIENT_IP_CALLABLE = "signon.abuse.client_network"
-AXES_RESET_ON_SUCCESS = True
+# A right password does not wipe the failures: failed codes at the second step
+# count with failed passwords (second_factor/views.py), and only a sign-in that
+# passed both steps starts the count again.
+AXES_RESET_ON_SUCCESS = False
+# Where a passkey sign-in lands when it was not going anywhere in particular.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# The second factor (second_factor/): an authenticator app's code (TOTP), a
+# single-use recovery code, or a passkey (WebAuthn, the recommended one).
+OTP_TOTP_ISSUER = "USCM sign-on desk"
+# Each failed code doubles the wait before the next one on that device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The device admin never shows a secret or a recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Staff sessions end after this long without activity, and when the browser
 # closes. Each staff request renews the session (config.middleware); a public
@@ -289,6 +315,20 @@ SIGNON_STAFF_EMAILS = env.list("SIGNON_STAFF_EMAILS", default=[])
 # The site's public address, for links in e-mail (never taken from a request's Host).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Passkeys belong to the site's host name (SITE_URL's unless PASSKEY_RP_ID says
+# otherwise) and are accepted only from these origins: a passkey made for the
+# desk cannot be used on a look-alike site. The admin is served from SITE_URL.
+_site = urlsplit(SITE_URL)
+# A passkey needs a host name: a local address is reached as "localhost" (a
+# secure context over plain HTTP too, which WebAuthn requires).
+_passkey_host = "localhost" if _site.hostname in {None, "127.0.0.1", "::1"} else _site.hostname
+OTP_WEBAUTHN_RP_ID = env.str("PASSKEY_RP_ID", default=_passkey_host)
+OTP_WEBAUTHN_RP_NAME = "U.S. Conference of Mayors sign-on desk"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "PASSKEY_ORIGINS",
+    default=[f"{_site.scheme}://{_passkey_host}" + (f":{_site.port}" if _site.port else "")],
+)
+
 # Shown to a submitter who needs a person, e.g. when their city is already on a
 # letter. A letter's own "Questions?" contact takes precedence when it has one.
 CONFERENCE_NAME = "The U.S. Conference of Mayors"
@@ -326,8 +366,6 @@ _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}  # noqa: S104 --
 
 
 def _site_url_is_local(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     host = (urlsplit(url).hostname or "").lower()
     return host in _LOCAL_HOSTS or host.endswith(".localhost")
 

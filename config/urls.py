@@ -11,6 +11,9 @@ admin.site.site_title = "Sign-on desk"
 admin.site.index_title = "Letters and signatures"
 
 urlpatterns = [
+    # Passkey sign-in and set-up (django-otp-webauthn's JSON endpoints); before
+    # the admin, whose catch-all would answer them with the log-in page.
+    path(f"{settings.ADMIN_URL}passkeys/", include("django_otp_webauthn.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("signon.urls")),

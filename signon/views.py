@@ -106,7 +106,9 @@ def _earlier_versions(letter: Letter, rows: list[dict]) -> list[dict]:
 
 
 def _is_staff(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_staff
+    """Staff who passed the second factor (a password alone previews nothing)."""
+    user = request.user
+    return user.is_active and user.is_staff and getattr(user, "is_verified", lambda: False)()
 
 
 def _state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:

@@ -35,6 +35,7 @@ from .conftest import (
     decide_url,
     history_url,
     letter_admin_data,
+    log_in_with_device,
     make_signature,
     staff_without_review,
 )
@@ -53,7 +54,7 @@ def audit_events(caplog, event: str) -> list:
 def test_a_conference_staff_member_can_do_the_whole_job_without_superuser_rights(client, letter):
     member = conference_staff()
     assert not member.is_superuser
-    client.force_login(member)
+    log_in_with_device(client, member)
     signature = make_signature(letter, letter_version=letter.current_version)
 
     # Review: the queue and the signature's page.
@@ -108,7 +109,7 @@ def test_a_conference_staff_member_can_do_the_whole_job_without_superuser_rights
 @pytest.mark.django_db
 def test_staff_who_may_only_view_signatures_cannot_export_contact_details(client, letter, caplog):
     signature = make_signature(letter)
-    client.force_login(staff_without_review())
+    log_in_with_device(client, staff_without_review())
     changelist = client.get(CHANGELIST)
     assert changelist.status_code == 200
     assert f'value="{EXPORT}"' not in changelist.text
@@ -129,7 +130,7 @@ def test_the_export_needs_its_own_permission_held_by_the_conference_staff_group(
 @pytest.mark.django_db
 def test_every_export_is_logged_with_who_and_how_many_rows(client, letter, caplog):
     member = conference_staff()
-    client.force_login(member)
+    log_in_with_device(client, member)
     signatures = [
         make_signature(letter, city=city, contact_email=f"aide@{city.lower()}.gov")
         for city in ("Peoria", "Joliet")
@@ -565,7 +566,7 @@ def test_decide_refuses_a_rejection_without_a_reason_and_an_impossible_move(lett
 
 @pytest.mark.django_db
 def test_staff_without_the_review_permission_cannot_approve_or_reject(client, letter):
-    client.force_login(staff_without_review())
+    log_in_with_device(client, staff_without_review())
     signature = make_signature(letter)
 
     changelist = client.get(CHANGELIST)
@@ -780,7 +781,7 @@ def test_the_changelist_query_count_does_not_grow_with_the_number_of_rows(review
 @pytest.mark.django_db
 def test_the_add_page_renders_without_signals_or_decisions(client, admin_user, letter):
     # Signatures come in through the public form: only a superuser adds one by hand.
-    client.force_login(admin_user)
+    log_in_with_device(client, admin_user)
     response = client.get(f"{CHANGELIST}add/")
     assert response.status_code == 200
     assert "Verification" in response.text

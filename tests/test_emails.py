@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from signon.models import Signature
 
-from .conftest import CHANGELIST, admin_action, conference_staff, form_data, make_signature
+from .conftest import (
+    CHANGELIST,
+    admin_action,
+    conference_staff,
+    form_data,
+    log_in_with_device,
+    make_signature,
+)
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 FAILING = "tests.failing_mail.FailingBackend"
@@ -169,7 +176,7 @@ def test_the_retry_action_sends_what_failed(
     settings.EMAIL_BACKEND = FAILING
     signature = sign_on(client, django_capture_on_commit_callbacks)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    client.force_login(conference_staff())
+    log_in_with_device(client, conference_staff())
 
     page = client.get(CHANGELIST, {"mail": "failed"})
     assert [s.pk for s in page.context["cl"].result_list] == [signature.pk]
@@ -209,7 +216,7 @@ def test_resend_confirmation_mails_a_fresh_link_to_pending_unconfirmed_contacts_
 ):
     waiting = make_signature(letter, city="Peoria", receipt_sent_at="2026-03-01T10:00Z")
     confirmed = make_signature(letter, city="Joliet", email_confirmed_at="2026-03-01T10:00Z")
-    client.force_login(conference_staff())
+    log_in_with_device(client, conference_staff())
     response = admin_action(client, "resend_confirmation", waiting, confirmed, follow=True)
     assert "1 confirmation e-mail(s) sent." in response.text
     assert "1 skipped: only pending, unconfirmed signatures get a new link." in response.text

@@ -9,7 +9,7 @@ from django.utils import timezone
 from signon.export import phone_for_export
 from signon.public_list import neutralize
 
-from .conftest import admin_action, conference_staff, make_signature
+from .conftest import admin_action, conference_staff, log_in_with_device, make_signature
 
 
 def export(client, *signatures) -> tuple[object, list[list[str]]]:
@@ -22,7 +22,7 @@ def export(client, *signatures) -> tuple[object, list[list[str]]]:
 
 @pytest.mark.django_db
 def test_the_export_carries_contact_details_and_review_fields(client, letter):
-    client.force_login(conference_staff())
+    log_in_with_device(client, conference_staff())
     signature = make_signature(
         letter, city="Peñasco", state="NM", contact_phone="+12025550143",
         contact_phone_extension="12", email_confirmed_at=timezone.now(),
@@ -48,7 +48,7 @@ def test_the_export_carries_contact_details_and_review_fields(client, letter):
 
 @pytest.mark.django_db
 def test_the_export_neutralizes_formulas_typed_into_any_field(client, letter):
-    client.force_login(conference_staff())
+    log_in_with_device(client, conference_staff())
     signature = make_signature(
         letter, contact_first_name="=HYPERLINK(\"http://x\")", contact_last_name="+SUM(A1)",
         review_note="-2+3", contact_email="@evil@example.org", mayor_last_name="\tTab",

@@ -7,12 +7,13 @@ the browser reports no CSP violation on the way.
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
 from letters.models import Letter
 from signon.models import Signature
 
-from ..conftest import make_signature
+from ..conftest import current_code, make_signature
 from .conftest import BROWSER_TEST
 
 pytestmark = BROWSER_TEST
@@ -28,7 +29,9 @@ def record_csp_violations(page: Page) -> list[str]:
 
 
 def test_the_admin_logs_in_and_approves_from_the_changelist_under_the_csp(site, page):
-    get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example", PASSWORD)
+    user = get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example",
+                                                     PASSWORD)  # fmt: skip
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app")
     letter = Letter.objects.get(slug="immigration-reform")
     pk = make_signature(letter, city="Peoria").pk
     violations = record_csp_violations(page)
@@ -40,6 +43,8 @@ def test_the_admin_logs_in_and_approves_from_the_changelist_under_the_csp(site, 
     page.get_by_label("Username").fill("reviewer")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_role("textbox", name="Code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(site + reverse("admin:index"))
 
     page.goto(site + reverse("admin:signon_signature_changelist"))
