@@ -197,6 +197,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
         raise ImproperlyConfigured(
             "CACHE_URL names Redis but the redis package is not installed (pip install -e .)."
         ) from exc
+    # A Redis that is away or unreachable must cost a request a moment, not a
+    # worker's whole timeout: the rate limit then lets the sign-on through (and
+    # logs it), /healthz says "cache: unavailable", and the client reconnects by
+    # itself when Redis is back.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+    )
 
 
 def _rate_limits(name: str, default: str) -> list[tuple[int, int]]:

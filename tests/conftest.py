@@ -3,6 +3,9 @@
 Live servers (gunicorn, a relay to PostgreSQL, a small HTTP client) are in tests/servers.py.
 """
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
@@ -46,6 +49,33 @@ def _fresh_page_cache(settings):
     page_cache.clear()
     yield
     page_cache.clear()
+
+
+def redis_binary() -> str:
+    """Debian's redis-server; a test that needs one fails in CI and is skipped elsewhere."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is not installed (apt-get install redis-server; .ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+@pytest.fixture
+def shared_redis_url() -> str:
+    """The suite's Redis (``make test`` starts one: scripts/testredis), emptied for each test."""
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        redis_binary()  # skips, or fails in CI, with the reason
+        pytest.fail("redis-server is installed but TEST_REDIS_URL is unset: run `make test`")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture

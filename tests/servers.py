@@ -91,11 +91,14 @@ def gunicorn_server(
 
 
 @contextlib.contextmanager
-def redis_server(binary: str, tmp_path: Path) -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port, nothing saved; yields its URL."""
-    port = free_port()
+def redis_server(binary: str, tmp_path: Path, port: int | None = None) -> Iterator[str]:
+    """A throwaway redis-server on loopback, nothing saved; yields its URL.
+
+    On a free port, or on ``port``: a test restarts Redis where the app expects it.
+    """
+    port = port or free_port()
     log_path = tmp_path / f"redis-{port}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, our arguments)
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(tmp_path)],

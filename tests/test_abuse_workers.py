@@ -1,7 +1,8 @@
 """The rate limit holds across worker processes: counted in the shared cache.
 
 Two separate gunicorn servers (as two machines behind one balancer would be)
-share one CACHE_URL; a client alternating between them is still limited.
+share one Redis (CACHE_URL, the suite's throwaway redis-server); a client
+alternating between them is still limited.
 """
 
 import pytest
@@ -16,12 +17,12 @@ SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_rate_limit_holds_across_two_worker_processes(tmp_path):
+def test_the_rate_limit_holds_across_two_worker_processes_sharing_redis(tmp_path, shared_redis_url):
     env = {
         "HTTPS_ONLY": "false",
         "SIGNON_RATE_LIMITS": "3/10m,20/d",
         "SIGNON_MIN_FILL_SECONDS": "0",
-        "CACHE_URL": f"filecache://{tmp_path / 'shared-cache'}",
+        "CACHE_URL": shared_redis_url,
     }
     with (
         gunicorn_server(tmp_path, env) as one,

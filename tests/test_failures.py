@@ -1,4 +1,4 @@
-"""Failures: the database going away and coming back, a dead mail server.
+"""Failures: the database or Redis going away and coming back, a dead mail server.
 
 The database outage is real from the app's side: gunicorn (config/gunicorn.py)
 reaches PostgreSQL through a relay that the test cuts, dropping every
@@ -6,14 +6,22 @@ established connection as a database restart does, then restores.
 """
 
 import threading
+import time
 
 import pytest
 from django.urls import reverse
 
 from signon.models import Signature
 
-from .conftest import form_data
-from .servers import Browser, TcpRelay, free_port, gunicorn_server, suite_database_url
+from .conftest import form_data, redis_binary
+from .servers import (
+    Browser,
+    TcpRelay,
+    free_port,
+    gunicorn_server,
+    redis_server,
+    suite_database_url,
+)
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
@@ -160,3 +168,42 @@ def test_two_worker_processes_racing_on_one_office_keep_one_row_and_no_500(tmp_p
         assert sorted(statuses) == [200] * (len(browsers) - 1) + [302]
         assert Signature.objects.filter(office_key="IL:springfield").count() == 1
         assert "Internal Server Error" not in server.log()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sign_ons_go_on_while_redis_is_away_and_the_rate_limit_returns_with_it(tmp_path):
+    binary = redis_binary()
+    port = free_port()
+    env = {"HTTPS_ONLY": "false", "SIGNON_RATE_LIMITS": "2/10m", "SIGNON_MIN_FILL_SECONDS": "0",
+           "CACHE_URL": f"redis://127.0.0.1:{port}/0"}  # fmt: skip
+    with gunicorn_server(tmp_path, env) as server:
+        browser = Browser()
+
+        def sign(city: str) -> int:
+            return browser.post_form(server.url + SIGN_URL, form_data(city=city)).status
+
+        with redis_server(binary, tmp_path, port=port):
+            assert browser.get(server.url + "/healthz").text == "database: ok\ncache: ok\n"
+            assert sign("Peoria") == 302
+
+        # Redis is away: every sign-on is taken (the limit of 2 is not checked),
+        # the health check says so with a 200, and both are in the log.
+        health = browser.get(server.url + "/healthz")
+        assert (health.status, health.text) == (200, "database: ok\ncache: unavailable\n")
+        started = time.monotonic()
+        assert [sign("Joliet"), sign("Aurora")] == [302, 302]
+        outage_seconds = time.monotonic() - started
+        print(f"two sign-ons while Redis was away took {outage_seconds:.2f} s")
+        assert "Rate limit not checked: the cache is unavailable" in server.log()
+        assert "Health check: the cache is unavailable" in server.log()
+
+        # Redis comes back (empty, as after a restart): the same process counts again.
+        with redis_server(binary, tmp_path, port=port):
+            assert browser.get(server.url + "/healthz").text == "database: ok\ncache: ok\n"
+            assert [sign("Naperville"), sign("Rockford"), sign("Elgin")] == [302, 302, 429]
+
+    # Nothing lost, nothing saved twice.
+    assert sorted(Signature.objects.values_list("city", flat=True)) == [
+        "Aurora", "Joliet", "Naperville", "Peoria", "Rockford",
+    ]  # fmt: skip
+    assert "Internal Server Error" not in server.log()

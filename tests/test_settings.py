@@ -5,8 +5,6 @@ Redis cache that production is told to use, counting the rate limit for real.
 """
 
 import json
-import os
-import shutil
 
 import pytest
 from django.urls import reverse
@@ -14,7 +12,6 @@ from django.urls import reverse
 from signon.models import Signature
 
 from .conftest import form_data
-from .servers import redis_server
 from .test_security_settings import manage
 
 ALL_WAIVERS = "memory-cache,console-mail,local-site-url"
@@ -91,22 +88,10 @@ def test_an_unknown_waiver_is_refused_naming_the_known_ones():
 # ---------------------------------------------------------------- Redis
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server on a free loopback port (Debian's redis-server)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (apt-get install redis-server; .ci/run does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with redis_server(binary, tmp_path) as url:
-        yield url
-
-
 def test_the_rate_limit_is_counted_in_redis_when_cache_url_names_it(
-    client, letter, settings, redis_url, caplog
+    client, letter, settings, shared_redis_url, caplog
 ):
+    redis_url = shared_redis_url
     import environ
 
     settings.CACHES = {"default": environ.Env.cache_url_config(redis_url)}
