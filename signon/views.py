@@ -5,7 +5,6 @@ freshness from ``page_cache``.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from letters.diff import text_diff_html
 from letters.models import Letter
 
-from . import abuse, emails, normalize, page_cache, public_list
+from . import abuse, normalize, page_cache, public_list, tasks
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import SignatureForm
@@ -214,10 +213,10 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
             with transaction.atomic():
                 signature.save()
                 if not reason:
-                    # Mail goes out once the row is committed; a mail failure is
-                    # recorded on the signature and never undoes it. Nothing is
-                    # mailed while held.
-                    transaction.on_commit(partial(emails.send_due_mail, signature))
+                    # The mail it owes is queued in the same transaction: both
+                    # commit or neither. A worker sends it (signon/tasks.py);
+                    # nothing is mailed while held.
+                    tasks.queue_mail(signature)
         except IntegrityError:
             signature.pk = None
             if nonce and _first_from_form(nonce) is not None:

@@ -78,6 +78,27 @@ def shared_redis_url() -> str:
     client.close()
 
 
+def run_queued_mail() -> list[str]:
+    """Run every mail task that is due, as ``manage.py db_worker`` would; their outcomes.
+
+    In the test's own transaction (the tasks were queued in it): django-tasks-db's
+    worker code, minus its polling loop, which closes connections between tasks.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test",
+                    excluded_queue_names=[])  # fmt: skip
+    outcomes = []
+    while (due := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        due.claim(worker.worker_id)
+        worker.run_task(due)
+        due.refresh_from_db()
+        outcomes.append(due.return_value if due.status == "SUCCESSFUL" else due.status)
+    return outcomes
+
+
 @pytest.fixture
 def staff(db):
     """A superuser of the staff desk.
