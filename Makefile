@@ -25,7 +25,7 @@ install: $(BIN)/.installed
 
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # A developer's machine runs with DEBUG on, so `manage.py createsuperuser` and
 # friends work from the shell too. Kept out of git; delete it to start over.

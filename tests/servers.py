@@ -1,7 +1,7 @@
 """Real servers for tests that need more than the test client.
 
 ``gunicorn_server`` runs the app the way production does (config/gunicorn.py)
-in a child process; ``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
+in a child process (``app_environment`` is its environment, for a worker too); ``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
 between the app and PostgreSQL so a test can take the database away and bring it
 back. ``Browser`` is a minimal HTTP client with cookies that never follows
 redirects. ``free_port`` finds a loopback port nothing listens on.
@@ -61,6 +61,30 @@ def gunicorn_server(
     A variable given as None is removed, so the app's own default applies.
     """
     port = free_port()
+    full_env = app_environment({
+        "BIND_ADDRESS": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        **env,
+    })  # fmt: skip
+    log_path = tmp_path / f"gunicorn-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
+             "config.wsgi:application"],
+            cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    with _running(process, port, log_path, "gunicorn"):
+        yield server
+
+
+def app_environment(env: dict[str, str | None]) -> dict[str, str]:
+    """The environment an app process (web or worker) runs with in tests.
+
+    Production settings on the suite's database; a variable given as None is
+    removed, so the app's own default applies.
+    """
     full_env = {
         **os.environ,
         "DEBUG": "false",
@@ -72,22 +96,9 @@ def gunicorn_server(
         # Production refuses memory mail, a per-process cache and a local SITE_URL
         # unless waived by name; a test server opts in explicitly.
         "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url",
-        "BIND_ADDRESS": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(workers),
         **env,
     }
-    full_env = {name: value for name, value in full_env.items() if value is not None}
-    log_path = tmp_path / f"gunicorn-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
-             "config.wsgi:application"],
-            cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
-    with _running(process, port, log_path, "gunicorn"):
-        yield server
+    return {name: value for name, value in full_env.items() if value is not None}
 
 
 @contextlib.contextmanager
