@@ -1,7 +1,8 @@
 """Real servers for tests that need more than the test client.
 
 ``gunicorn_server`` runs the app the way production does (config/gunicorn.py)
-in a child process (``app_environment`` is its environment, for a worker too); ``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
+in a child process (``app_environment``: its environment, a worker's too);
+``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
 between the app and PostgreSQL so a test can take the database away and bring it
 back. ``Browser`` is a minimal HTTP client with cookies that never follows
 redirects. ``free_port`` finds a loopback port nothing listens on.
