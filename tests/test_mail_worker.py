@@ -9,8 +9,10 @@ import shlex
 import socket
 import subprocess
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -142,3 +144,29 @@ def test_the_procfile_runs_web_worker_and_release_and_make_run_uses_the_dev_one(
     makefile = (BASE_DIR / "Makefile").read_text()
     assert "honcho -f Procfile.dev start" in makefile
     assert not (BASE_DIR / "signon/management/commands/retry_signon_mail.py").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_index_shows_the_mail_backlog_its_oldest_age_and_the_failures(
+    staff_client, letter
+):
+    assert "0 e-mail tasks waiting for the worker. No failed e-mail." in " ".join(
+        staff_client.get("/admin/").text.split()
+    )
+    with time_machine.travel(timezone.now() - timedelta(minutes=12), tick=False):
+        queue_mail(make_signature(letter, city="Peoria"))
+    queue_mail(make_signature(letter, city="Joliet"))
+    make_signature(letter, city="Aurora", mail_failed_at=timezone.now(), mail_error="receipt: X")
+    page = " ".join(staff_client.get("/admin/").text.split())
+    assert "2 e-mail tasks waiting for the worker; the oldest queued 12 minutes ago." in page
+    assert (
+        '<a href="/admin/signon/signature/?mail=failed">1 signature with failed e-mail</a>' in page
+    )
+
+
+@pytest.mark.django_db
+def test_staff_who_may_not_see_signatures_get_no_backlog(client, letter):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("clerk", is_staff=True))
+    assert "mail-backlog" not in client.get("/admin/").text
