@@ -170,3 +170,15 @@ def test_staff_who_may_not_see_signatures_get_no_backlog(client, letter):
 
     client.force_login(User.objects.create_user("clerk", is_staff=True))
     assert "mail-backlog" not in client.get("/admin/").text
+
+
+@pytest.mark.django_db
+def test_two_tasks_for_one_signature_send_each_message_once(letter, staff, settings):
+    settings.SIGNON_STAFF_EMAILS = ["desk@usmayors.example"]
+    signature = make_signature(letter)
+    queue_mail(signature)  # the sign-on's task, not yet run
+    signature.approve(staff)  # queues its own before the worker gets to the first
+    assert DBTaskResult.objects.count() == 2
+    assert run_queued_mail() == ["sent", "sent"]
+    subjects = sorted(m.subject.split(":")[0].split(" is ")[0] for m in mail.outbox)
+    assert len(mail.outbox) == 3, subjects  # receipt, staff notice, approval notice: once each
