@@ -1,4 +1,5 @@
-# Two commands: `make run` (local site on SQLite) and `make test` (whole suite on PostgreSQL).
+# Two commands: `make run` (local site on SQLite) and `make test` (whole suite on PostgreSQL,
+# with a throwaway redis-server for the shared-cache tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +25,7 @@ install: $(BIN)/.installed
 
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # A developer's machine runs with DEBUG on, so `manage.py createsuperuser` and
 # friends work from the shell too. Kept out of git; delete it to start over.
@@ -35,8 +36,12 @@ test: install
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url="$$(scripts/testdb)" || exit 1; fi; \
 	echo "Testing against PostgreSQL at $${url##*@}"; \
+	redis="$${TEST_REDIS_URL:-}"; \
+	if [ -z "$$redis" ] && command -v redis-server >/dev/null; then \
+		redis="$$(scripts/testredis)" || exit 1; fi; \
+	echo "Shared-cache tests use Redis at $${redis:-(none: redis-server is not installed)}"; \
 	env $(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
-	env $(TEST_ENV) DATABASE_URL="$$url" $(BIN)/pytest $(PYTEST_ARGS)
+	env $(TEST_ENV) DATABASE_URL="$$url" TEST_REDIS_URL="$$redis" $(BIN)/pytest $(PYTEST_ARGS)
 
 # Not part of `make test`: load figures on loopback (needs wrk; see BENCHMARKS.md).
 bench: install
@@ -57,4 +62,5 @@ migrations-check: install
 
 clean:
 	-scripts/testdb stop
+	-scripts/testredis stop
 	rm -rf $(VENV) staticfiles .bench-*.log

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -114,10 +115,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "letters",
+    # Before django_tasks_db: signon's db_worker (requeueing stalled mail) wins.
     "signon",
     # After the django_otp apps: its admin replaces theirs.
     "second_factor",
+    *(["django_tasks"] if django.VERSION < (6, 0) else []),  # the backport, until Django 6
+    "django_tasks_db",
 ]
+
+# Mail goes through a worker (signon/tasks.py): the task rows live in PostgreSQL,
+# written in the same transaction as the change that owes the mail, and
+# `manage.py db_worker` sends them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -223,6 +232,13 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
         raise ImproperlyConfigured(
             "CACHE_URL names Redis but the redis package is not installed (pip install -e .)."
         ) from exc
+    # A Redis that is away or unreachable must cost a request a moment, not a
+    # worker's whole timeout: the rate limit then lets the sign-on through (and
+    # logs it), /healthz says "cache: unavailable", and the client reconnects by
+    # itself when Redis is back.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+    )
 
 
 def _rate_limits(name: str, default: str) -> list[tuple[int, int]]:
@@ -312,6 +328,15 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Conference staff told of each new submission (comma-separated; empty: nobody).
 SIGNON_STAFF_EMAILS = env.list("SIGNON_STAFF_EMAILS", default=[])
+# Seconds to wait before each retry of mail that failed (then it stays failed,
+# for staff to see and retry): 1 min, 5 min, 30 min, 2 h.
+SIGNON_MAIL_RETRY_DELAYS = [
+    int(value)
+    for value in env.list("SIGNON_MAIL_RETRY_DELAYS", default=["60", "300", "1800", "7200"])
+]
+# A mail task "running" this long was left by a stopped worker: it is queued again.
+# Well above one attempt's worst case (three messages at EMAIL_TIMEOUT each).
+SIGNON_MAIL_STALLED_SECONDS = env.int("SIGNON_MAIL_STALLED_SECONDS", default=300)
 # The site's public address, for links in e-mail (never taken from a request's Host).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

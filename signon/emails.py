@@ -1,9 +1,10 @@
 """Every e-mail the sign-on desk sends, and what happens when the mail server fails.
 
-Mail goes out after the database commit (callers use ``transaction.on_commit``),
-so a slow or broken mail server never loses or blocks a signature. A failure is
-caught, logged without the address, and recorded on the signature; staff retry it
-from admin or with ``manage.py retry_signon_mail``.
+Nothing here is called inside a request: callers queue the mail in their own
+transaction and a worker sends it (signon/tasks.py), so a slow or broken mail
+server never loses or blocks a signature. A failure is caught, logged without
+the address, and recorded on the signature; the worker retries it, then staff
+from admin.
 """
 
 import logging
@@ -101,14 +102,6 @@ def send_due_mail(signature) -> bool:
     Returns True when nothing failed.
     """
     return _send(signature, [(n, b, f) for n, b, f, due in _MESSAGES if due(signature)])
-
-
-def resend_receipt(signature) -> bool:
-    """Send the receipt again, with a fresh 72-hour link, and anything else still owed."""
-    return _send(
-        signature,
-        [(n, b, f) for n, b, f, due in _MESSAGES if n == "receipt" or due(signature)],
-    )
 
 
 def _send(signature, messages: list[tuple[str, Callable, str]]) -> bool:

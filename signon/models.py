@@ -193,7 +193,7 @@ class Signature(models.Model):
     )
 
     # What the app has mailed about this signature. A failure is recorded here
-    # (never the address) and retried from admin or `manage.py retry_signon_mail`.
+    # (never the address), retried by the worker and then by staff from admin.
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     approval_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -253,7 +253,7 @@ class Signature(models.Model):
             models.Index(fields=["office_key", "letter"], name="signature_office"),
             # The "same contact, other cities" signal and the search by address.
             models.Index(Lower("contact_email"), name="signature_contact_email"),
-            # The "mail failed" filter and `retry_signon_mail`: a handful of rows.
+            # The "mail failed" filter and the admin backlog: a handful of rows.
             models.Index(
                 fields=["mail_failed_at"],
                 condition=Q(mail_failed_at__isnull=False),
@@ -340,13 +340,14 @@ class Signature(models.Model):
                 change_message=message,
                 single_object=True,
             )
-        if status in (self.Status.APPROVED, self.Status.PENDING):
-            # Approval owes the approval notice; a release from quarantine owes
-            # the receipt and staff notification it was not sent while held.
-            # Imported here: the mail module reads signatures, and models come first.
-            from .emails import send_due_mail
+            if status in (self.Status.APPROVED, self.Status.PENDING):
+                # Approval owes the approval notice; a release from quarantine owes
+                # the receipt and staff notification it was not sent while held.
+                # Queued in the decision's transaction (signon/tasks.py). Imported
+                # here: the mail modules read signatures, and models come first.
+                from .tasks import queue_mail
 
-            transaction.on_commit(lambda: send_due_mail(self))
+                queue_mail(self)
 
     @property
     def approval_notice_due(self) -> bool:

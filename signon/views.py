@@ -4,9 +4,10 @@ The list's shape and its files come from ``public_list``; the page's
 freshness from ``page_cache``.
 """
 
-from functools import partial
+import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
@@ -20,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from letters.diff import text_diff_html
 from letters.models import Letter
 
-from . import abuse, emails, normalize, page_cache, public_list
+from . import abuse, normalize, page_cache, public_list, tasks
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import SignatureForm
@@ -38,6 +39,8 @@ from .public_list import (
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
 THANKS_SESSION_KEY = "signon_last_signature"
+
+log = logging.getLogger("signon.views")
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -212,10 +215,10 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
             with transaction.atomic():
                 signature.save()
                 if not reason:
-                    # Mail goes out once the row is committed; a mail failure is
-                    # recorded on the signature and never undoes it. Nothing is
-                    # mailed while held.
-                    transaction.on_commit(partial(emails.send_due_mail, signature))
+                    # The mail it owes is queued in the same transaction: both
+                    # commit or neither. A worker sends it (signon/tasks.py);
+                    # nothing is mailed while held.
+                    tasks.queue_mail(signature)
         except IntegrityError:
             signature.pk = None
             if nonce and _first_from_form(nonce) is not None:
@@ -304,12 +307,26 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the app and its database answer; 503 otherwise."""
+    """Whether the database and the shared cache answer, one line each.
+
+    503 when the database is away: this node cannot serve. A cache outage is
+    reported (``cache: unavailable``) and logged but keeps the 200: sign-ons go
+    on without the rate limit (see abuse.py), and every node shares one cache,
+    so a 503 would take the whole site out of the balancer for nothing.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response = HttpResponse("database: unavailable\n", status=503, content_type="text/plain")
         response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
         return response
-    return HttpResponse("ok\n", content_type="text/plain")
+    cache_state = "ok"
+    try:
+        cache.set("healthz", 1, timeout=10)
+        if cache.get("healthz") != 1:
+            cache_state = "unavailable"
+    except Exception:  # the Redis client's own errors are not Django's
+        log.warning("Health check: the cache is unavailable", exc_info=True)
+        cache_state = "unavailable"
+    return HttpResponse(f"database: ok\ncache: {cache_state}\n", content_type="text/plain")

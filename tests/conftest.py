@@ -3,6 +3,9 @@
 Live servers (gunicorn, a relay to PostgreSQL, a small HTTP client) are in tests/servers.py.
 """
 
+import os
+import shutil
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
@@ -49,6 +52,54 @@ def _fresh_page_cache(settings):
     page_cache.clear()
     yield
     page_cache.clear()
+
+
+def redis_binary() -> str:
+    """Debian's redis-server; a test that needs one fails in CI and is skipped elsewhere."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server is not installed (apt-get install redis-server; .ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return binary
+
+
+@pytest.fixture
+def shared_redis_url() -> str:
+    """The suite's Redis (``make test`` starts one: scripts/testredis), emptied for each test."""
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        redis_binary()  # skips, or fails in CI, with the reason
+        pytest.fail("redis-server is installed but TEST_REDIS_URL is unset: run `make test`")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def run_queued_mail() -> list[str]:
+    """Run every mail task that is due, as ``manage.py db_worker`` would; their outcomes.
+
+    In the test's own transaction (the tasks were queued in it): django-tasks-db's
+    worker code, minus its polling loop, which closes connections between tasks.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test",
+                    excluded_queue_names=[])  # fmt: skip
+    outcomes = []
+    while (due := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+        due.claim(worker.worker_id)
+        worker.run_task(due)
+        due.refresh_from_db()
+        outcomes.append(due.return_value if due.status == "SUCCESSFUL" else due.status)
+    return outcomes
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Real servers for tests that need more than the test client.
 
 ``gunicorn_server`` runs the app the way production does (config/gunicorn.py)
-in a child process; ``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
+in a child process (``app_environment``: its environment, a worker's too);
+``redis_server`` runs a throwaway Redis; ``TcpRelay`` stands
 between the app and PostgreSQL so a test can take the database away and bring it
 back. ``Browser`` is a minimal HTTP client with cookies that never follows
 redirects. ``free_port`` finds a loopback port nothing listens on.
@@ -12,7 +13,10 @@ import http.client
 import os
 import re
 import select
+import shutil
 import socket
+import ssl
+import string
 import subprocess
 import sys
 import threading
@@ -61,23 +65,12 @@ def gunicorn_server(
     A variable given as None is removed, so the app's own default applies.
     """
     port = free_port()
-    full_env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "test-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": suite_database_url(),
-        # Kept in memory: the console backend would print whole messages to the log.
-        "EMAIL_URL": "memorymail://",
-        # Production refuses memory mail, a per-process cache and a local SITE_URL
-        # unless waived by name; a test server opts in explicitly.
-        "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url",
+    full_env = app_environment({
         "BIND_ADDRESS": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
         **env,
-    }
-    full_env = {name: value for name, value in full_env.items() if value is not None}
+    })  # fmt: skip
     log_path = tmp_path / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -90,12 +83,37 @@ def gunicorn_server(
         yield server
 
 
+def app_environment(env: dict[str, str | None]) -> dict[str, str]:
+    """The environment an app process (web or worker) runs with in tests.
+
+    Production settings on the suite's database; a variable given as None is
+    removed, so the app's own default applies.
+    """
+    full_env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "test-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": suite_database_url(),
+        # Kept in memory: the console backend would print whole messages to the log.
+        "EMAIL_URL": "memorymail://",
+        # Production refuses memory mail, a per-process cache and a local SITE_URL
+        # unless waived by name; a test server opts in explicitly.
+        "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url",
+        **env,
+    }
+    return {name: value for name, value in full_env.items() if value is not None}
+
+
 @contextlib.contextmanager
-def redis_server(binary: str, tmp_path: Path) -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port, nothing saved; yields its URL."""
-    port = free_port()
+def redis_server(binary: str, tmp_path: Path, port: int | None = None) -> Iterator[str]:
+    """A throwaway redis-server on loopback, nothing saved; yields its URL.
+
+    On a free port, or on ``port``: a test restarts Redis where the app expects it.
+    """
+    port = port or free_port()
     log_path = tmp_path / f"redis-{port}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, our arguments)
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(tmp_path)],
@@ -103,6 +121,64 @@ def redis_server(binary: str, tmp_path: Path) -> Iterator[str]:
         )  # fmt: skip
     with _running(process, port, log_path, "redis-server"):
         yield f"redis://127.0.0.1:{port}/0"
+
+
+@dataclass
+class Proxy:
+    url: str  # https://127.0.0.1:port
+    http_url: str  # the plain-HTTP listener, which redirects
+    run_dir: Path
+
+    def log(self) -> str:
+        return (self.run_dir / "error.log").read_text(errors="replace")
+
+    def tls(self, alpn: list[str] | None = None) -> ssl.SSLContext:
+        """A client context that trusts this proxy's self-signed certificate, and only it."""
+        context = ssl.create_default_context(cafile=self.run_dir / "cert.pem")
+        if alpn:
+            context.set_alpn_protocols(alpn)
+        return context
+
+    def browser(self, **kwargs) -> "Browser":
+        return Browser(tls=self.tls(), **kwargs)
+
+
+@contextlib.contextmanager
+def nginx_server(tmp_path: Path, upstreams: list[str]) -> Iterator[Proxy]:
+    """deploy/nginx.conf in front of ``upstreams`` (app URLs), with a self-signed certificate."""
+    run_dir = tmp_path / "nginx"
+    run_dir.mkdir()
+    subprocess.run(  # noqa: S603 (Debian's openssl, our arguments)
+        [shutil.which("openssl") or "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(run_dir / "key.pem"), "-out", str(run_dir / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    https_port, http_port = free_port(), free_port()
+    values = {
+        "SIGNON_RUN_DIR": str(run_dir),
+        "SIGNON_HTTPS_PORT": f"127.0.0.1:{https_port}",
+        "SIGNON_HTTP_PORT": f"127.0.0.1:{http_port}",
+        "SIGNON_SERVER_NAME": "127.0.0.1",
+        "SIGNON_CERT": str(run_dir / "cert.pem"),
+        "SIGNON_KEY": str(run_dir / "key.pem"),
+        "SIGNON_STATIC_ROOT": str(BASE_DIR / "staticfiles"),
+        "SIGNON_UPSTREAMS": " ".join(f"server {url.split('//')[1]};" for url in upstreams),
+    }
+    config = string.Template((BASE_DIR / "deploy" / "nginx.conf").read_text())
+    (run_dir / "nginx.conf").write_text(config.safe_substitute(values))
+    # As root, nginx's workers would run as "nobody", who cannot write the test's folder.
+    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    log_path = run_dir / "stdout.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (Debian's nginx, our arguments)
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(run_dir),
+             "-c", str(run_dir / "nginx.conf"), "-g", directives],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    with _running(process, https_port, log_path, "nginx"):
+        yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", run_dir)
 
 
 @contextlib.contextmanager
@@ -149,12 +225,19 @@ class Browser:
     """Keeps cookies, sends forms with their CSRF token, never follows redirects."""
 
     cookies: dict[str, str] = field(default_factory=dict)
+    tls: ssl.SSLContext | None = None  # for https:// URLs
 
     def request(self, method: str, url: str, data: dict | None = None,
                 headers: dict | None = None) -> Response:  # fmt: skip
-        match = re.match(r"http://([^/:]+):(\d+)(/.*)?$", url)
+        match = re.match(r"(https?)://([^/:]+):(\d+)(/.*)?$", url)
         assert match, url
-        conn = http.client.HTTPConnection(match[1], int(match[2]), timeout=30)
+        if match[1] == "https":
+            assert self.tls, "an HTTPS browser needs the server's context (Proxy.browser())"
+            conn = http.client.HTTPSConnection(
+                match[2], int(match[3]), timeout=30, context=self.tls
+            )
+        else:
+            conn = http.client.HTTPConnection(match[2], int(match[3]), timeout=30)
         sent = dict(headers or {})
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -162,7 +245,7 @@ class Browser:
         if data is not None:
             body = urlencode(data)
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, match[3] or "/", body=body, headers=sent)
+        conn.request(method, match[4] or "/", body=body, headers=sent)
         raw = conn.getresponse()
         text = raw.read().decode("utf-8", errors="replace")
         for header in raw.headers.get_all("Set-Cookie") or []:

@@ -1,13 +1,20 @@
 """Every e-mail: who gets it, what it says, and what a failing mail server leaves behind."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.contrib.admin.models import LogEntry
 from django.core import mail
-from django.core.management import call_command
+from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from signon.models import Signature
+from signon.tasks import queue_mail
 
 from .conftest import (
     CHANGELIST,
@@ -16,6 +23,7 @@ from .conftest import (
     form_data,
     log_in_with_device,
     make_signature,
+    run_queued_mail,
 )
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
@@ -29,18 +37,17 @@ def _mail_settings(settings):
     settings.SITE_URL = "https://letters.example.org"
 
 
-def sign_on(client, django_capture_on_commit_callbacks, **fields) -> Signature:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(SIGN_URL, form_data(**fields))
+def sign_on(client, **fields) -> Signature:
+    """Sign on, then let the mail worker run what was queued."""
+    response = client.post(SIGN_URL, form_data(**fields))
     assert response.status_code == 302
+    run_queued_mail()
     return Signature.objects.get()
 
 
 @pytest.mark.django_db
-def test_a_submission_mails_the_contact_a_receipt_with_a_confirmation_link(
-    client, letter, django_capture_on_commit_callbacks
-):
-    signature = sign_on(client, django_capture_on_commit_callbacks)
+def test_a_submission_mails_the_contact_a_receipt_with_a_confirmation_link(client, letter):
+    signature = sign_on(client)
     receipts = [m for m in mail.outbox if m.to == ["chris.aide@springfield.il.gov"]]
     assert len(receipts) == 1
     receipt = receipts[0]
@@ -62,10 +69,8 @@ def test_a_submission_mails_the_contact_a_receipt_with_a_confirmation_link(
 
 
 @pytest.mark.django_db
-def test_a_submission_notifies_staff_and_never_the_contact(
-    client, letter, django_capture_on_commit_callbacks
-):
-    signature = sign_on(client, django_capture_on_commit_callbacks)
+def test_a_submission_notifies_staff_and_never_the_contact(client, letter):
+    signature = sign_on(client)
     notices = [m for m in mail.outbox if m.to == STAFF]
     assert len(notices) == 1
     notice = notices[0]
@@ -82,33 +87,51 @@ def test_a_submission_notifies_staff_and_never_the_contact(
 
 
 @pytest.mark.django_db
-def test_without_staff_addresses_only_the_receipt_goes_out(
-    client, letter, settings, django_capture_on_commit_callbacks
-):
+def test_without_staff_addresses_only_the_receipt_goes_out(client, letter, settings):
     settings.SIGNON_STAFF_EMAILS = []
-    sign_on(client, django_capture_on_commit_callbacks)
+    sign_on(client)
     assert [m.to for m in mail.outbox] == [["chris.aide@springfield.il.gov"]]
 
 
 @pytest.mark.django_db
-def test_no_mail_leaves_before_the_signature_is_committed(client, letter):
-    # Inside the test's transaction the commit never happens, so nothing is sent.
+def test_the_sign_on_request_sends_nothing_itself_it_queues_the_mail_with_the_row(client, letter):
     client.post(SIGN_URL, form_data())
     assert Signature.objects.count() == 1
     assert mail.outbox == []
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "signon.tasks.send_signature_mail"
+    assert queued.args_kwargs == {"args": [Signature.objects.get().pk, 1], "kwargs": {}}
+    assert run_queued_mail() == ["sent"]
+    assert len(mail.outbox) == 2
+    assert run_queued_mail() == []  # sent once: nothing left to run
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_approval_that_fails_to_save_queues_no_mail(letter, monkeypatch):
+    # Real transactions here: the row and its task commit together or not at all.
+    def broken_log(*args, **kwargs):
+        raise IntegrityError("the log table is away")
+
+    client = Client()
+    client.post(SIGN_URL, form_data())
+    signature = Signature.objects.get()
+    monkeypatch.setattr(LogEntry.objects, "log_actions", broken_log)
+    DBTaskResult.objects.all().delete()
+    with pytest.raises(IntegrityError):
+        signature.approve(conference_staff())
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert not DBTaskResult.objects.exists()
 
 
 @pytest.mark.django_db
-def test_approving_mails_the_contact_that_the_mayor_is_listed(
-    letter, django_capture_on_commit_callbacks
-):
+def test_approving_mails_the_contact_that_the_mayor_is_listed(letter):
     letter.questions_contact_email = "questions@usmayors.example"
     letter.save()
     signature = make_signature(
         letter, receipt_sent_at="2026-03-01T10:00Z", staff_notified_at="2026-03-01T10:00Z"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        signature.approve(conference_staff())
+    signature.approve(conference_staff())
+    run_queued_mail()
     assert len(mail.outbox) == 1
     notice = mail.outbox[0]
     assert notice.to == ["chris.aide@springfield.il.gov"]
@@ -122,20 +145,21 @@ def test_approving_mails_the_contact_that_the_mayor_is_listed(
 
 
 @pytest.mark.django_db
-def test_rejecting_sends_the_contact_nothing(letter, django_capture_on_commit_callbacks):
+def test_rejecting_sends_the_contact_nothing(letter):
     signature = make_signature(letter, receipt_sent_at="2026-03-01T10:00Z")
-    with django_capture_on_commit_callbacks(execute=True):
-        signature.reject(conference_staff(), "Not the mayor's office")
+    signature.reject(conference_staff(), "Not the mayor's office")
+    run_queued_mail()
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_a_failing_mail_server_keeps_the_signature_and_records_the_failure(
-    client, letter, settings, caplog, django_capture_on_commit_callbacks
+def test_a_failing_mail_server_keeps_the_signature_retries_and_records_the_failure(
+    client, letter, settings, caplog
 ):
     settings.EMAIL_BACKEND = FAILING
-    with caplog.at_level(logging.WARNING, logger="signon.emails"):
-        signature = sign_on(client, django_capture_on_commit_callbacks)
+    settings.SIGNON_MAIL_RETRY_DELAYS = [0, 0]  # two retries, at once
+    with caplog.at_level(logging.WARNING, logger="signon"):
+        signature = sign_on(client)
     assert client.get(reverse("signon:thanks", kwargs={"slug": letter.slug})).status_code == 200
     assert signature.status == Signature.Status.PENDING
     assert signature.mail_failed_at is not None
@@ -143,38 +167,36 @@ def test_a_failing_mail_server_keeps_the_signature_and_records_the_failure(
         "receipt: SMTPRecipientsRefused; staff notification: SMTPRecipientsRefused"
     )
     assert signature.receipt_sent_at is None
-    assert "Could not send the receipt" in caplog.text
+    assert caplog.text.count("Could not send the receipt") == 3  # the first try, two retries
+    assert "Gave up mailing signature" in caplog.text
     assert "chris.aide" not in caplog.text
     assert "chris.aide" not in signature.mail_error
 
 
 @pytest.mark.django_db
-def test_the_retry_command_sends_what_failed_and_clears_the_failure(
-    client, letter, settings, django_capture_on_commit_callbacks, capsys
-):
+def test_a_retry_waits_its_delay_and_then_sends_only_what_is_still_owed(client, letter, settings):
+    settings.SIGNON_MAIL_RETRY_DELAYS = [60]
+    settings.SIGNON_STAFF_EMAILS = []
     settings.EMAIL_BACKEND = FAILING
-    signature = sign_on(client, django_capture_on_commit_callbacks)
+    assert [sign_on(client).mail_failed_at is not None] == [True]
+    retry = DBTaskResult.objects.get(status="READY")
+    assert 55 <= (retry.run_after - timezone.now()).total_seconds() <= 60
+    assert run_queued_mail() == []  # not due yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
-
-    call_command("retry_signon_mail")
-    assert "1 signature(s) mailed, 0 still failing." in capsys.readouterr().out
-    assert sorted(m.to[0] for m in mail.outbox) == ["chris.aide@springfield.il.gov", STAFF[0]]
-    signature.refresh_from_db()
-    assert signature.mail_failed_at is None
-    assert signature.mail_error == ""
-    assert signature.receipt_sent_at is not None
-
-    call_command("retry_signon_mail")
-    assert len(mail.outbox) == 2  # nothing owed any more: nothing sent twice
+    with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+        assert run_queued_mail() == ["sent"]
+    assert [m.to for m in mail.outbox] == [["chris.aide@springfield.il.gov"]]
+    signature = Signature.objects.get()
+    assert (signature.mail_failed_at, signature.mail_error) == (None, "")
 
 
 @pytest.mark.django_db
-def test_the_retry_action_sends_what_failed(
-    client, letter, settings, django_capture_on_commit_callbacks
+def test_staff_see_mail_that_failed_after_the_retries_and_can_queue_it_again(
+    client, letter, settings
 ):
     settings.EMAIL_BACKEND = FAILING
-    signature = sign_on(client, django_capture_on_commit_callbacks)
+    settings.SIGNON_MAIL_RETRY_DELAYS = []
+    signature = sign_on(client)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     log_in_with_device(client, conference_staff())
 
@@ -184,27 +206,35 @@ def test_the_retry_action_sends_what_failed(
     assert "receipt: SMTPRecipientsRefused" in change.text
 
     response = admin_action(client, "retry_mail", signature, follow=True)
-    assert "1 signature(s) mailed." in response.text
-    assert len(mail.outbox) == 2
+    assert "1 signature(s) queued to mail again" in response.text
+    assert mail.outbox == []  # the worker sends it, not the request
+    assert run_queued_mail() == ["sent"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["chris.aide@springfield.il.gov", STAFF[0]]
     signature.refresh_from_db()
     assert signature.mail_failed_at is None
+    assert signature.receipt_sent_at is not None
+
+    # Asked again, with nothing owed any more: nothing is sent twice.
+    admin_action(client, "retry_mail", signature)
+    assert run_queued_mail() == []
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
-def test_a_failing_approval_notice_is_recorded_and_the_approval_stands(
-    letter, settings, django_capture_on_commit_callbacks
-):
+def test_a_failing_approval_notice_is_recorded_and_the_approval_stands(letter, settings):
     signature = make_signature(letter, receipt_sent_at="2026-03-01T10:00Z")
     settings.SIGNON_STAFF_EMAILS = []
+    settings.SIGNON_MAIL_RETRY_DELAYS = []
     settings.EMAIL_BACKEND = FAILING
-    with django_capture_on_commit_callbacks(execute=True):
-        signature.approve(conference_staff())
+    signature.approve(conference_staff())
+    assert run_queued_mail() == ["failed"]
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
     assert signature.mail_error == "approval notice: SMTPRecipientsRefused"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("retry_signon_mail")
+    queue_mail(signature)
+    assert run_queued_mail() == ["sent"]
     assert [m.subject for m in mail.outbox] == [
         f"Mayor Ada Lovelace is now listed on “{letter.title}”"
     ]
@@ -218,7 +248,8 @@ def test_resend_confirmation_mails_a_fresh_link_to_pending_unconfirmed_contacts_
     confirmed = make_signature(letter, city="Joliet", email_confirmed_at="2026-03-01T10:00Z")
     log_in_with_device(client, conference_staff())
     response = admin_action(client, "resend_confirmation", waiting, confirmed, follow=True)
-    assert "1 confirmation e-mail(s) sent." in response.text
+    assert "1 confirmation e-mail(s) queued to send." in response.text
+    assert run_queued_mail() == ["sent"]
     assert "1 skipped: only pending, unconfirmed signatures get a new link." in response.text
     receipts = [m for m in mail.outbox if "/confirm/" in m.body]
     assert len(receipts) == 1

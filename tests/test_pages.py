@@ -115,10 +115,10 @@ def test_an_unknown_letter_is_a_404(client):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_200_when_the_database_does(client):
+def test_healthz_answers_200_and_names_what_answered_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.text == "ok\n"
+    assert response.text == "database: ok\ncache: ok\n"
 
 
 @pytest.mark.django_db

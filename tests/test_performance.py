@@ -233,10 +233,11 @@ def _get(server: Server, path: str) -> str:
 
 
 @pytest.fixture
-def two_worker_processes(tmp_path):
+def two_worker_processes(tmp_path, shared_redis_url):
     """Two gunicorn processes with production settings, as two workers of one site."""
-    # CONN_MAX_AGE 0 and the production page-cache window (PAGE_CACHE_SECONDS unset).
-    env = {"CONN_MAX_AGE": "0", "PAGE_CACHE_SECONDS": None}
+    # CONN_MAX_AGE 0, the production page-cache window (PAGE_CACHE_SECONDS unset)
+    # and a shared Redis as CACHE_URL, as deployed.
+    env = {"CONN_MAX_AGE": "0", "PAGE_CACHE_SECONDS": None, "CACHE_URL": shared_redis_url}
     with gunicorn_server(tmp_path, env) as one, gunicorn_server(tmp_path, env) as two:
         yield [one, two]
 

@@ -42,7 +42,7 @@ def test_plain_http_is_redirected_to_https(direct):
 def test_the_health_check_answers_over_plain_http(direct):
     response = Browser().get(direct.url + "/healthz")
     assert response.status == 200
-    assert response.text == "ok\n"
+    assert response.text == "database: ok\ncache: ok\n"
 
 
 def test_a_forwarded_proto_header_is_ignored_when_no_proxy_is_configured(direct):

@@ -7,7 +7,6 @@ limit for real.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -17,7 +16,7 @@ from django.urls import reverse
 from signon.models import Signature
 
 from .conftest import form_data
-from .servers import BASE_DIR, redis_server
+from .servers import BASE_DIR
 
 ALL_WAIVERS = "memory-cache,console-mail,local-site-url"
 
@@ -93,22 +92,10 @@ def test_an_unknown_waiver_is_refused_naming_the_known_ones():
 # ---------------------------------------------------------------- Redis
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A throwaway redis-server on a free loopback port (Debian's redis-server)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server is not installed (apt-get install redis-server; .ci/run does)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with redis_server(binary, tmp_path) as url:
-        yield url
-
-
 def test_the_rate_limit_is_counted_in_redis_when_cache_url_names_it(
-    client, letter, settings, redis_url, caplog
+    client, letter, settings, shared_redis_url, caplog
 ):
+    redis_url = shared_redis_url
     import environ
 
     settings.CACHES = {"default": environ.Env.cache_url_config(redis_url)}

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
 
-from .. import audit, emails, normalize
+from .. import audit, normalize, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, Signature
@@ -500,8 +500,9 @@ class SignatureAdmin(admin.ModelAdmin):
         )
         if obj.mail_failed_at:
             return format_html(
-                '<ul class="signon-list">{}</ul><p class="errornote">Failed {} ({}). Use the '
-                "“Retry failed e-mail” action, or <code>manage.py retry_signon_mail</code>.</p>",
+                '<ul class="signon-list">{}</ul><p class="errornote">Failed {} ({}). The '
+                "worker retries it by itself; after its last try, use the “Retry failed "
+                "e-mail” action.</p>",
                 items,
                 _when(obj.mail_failed_at),
                 obj.mail_error,
@@ -640,42 +641,38 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend the confirmation e-mail", permissions=["change"])
     def resend_confirmation(self, request, queryset):
-        waiting = queryset.filter(
-            status=Signature.Status.PENDING, email_confirmed_at__isnull=True
-        ).select_related("letter")
-        sent, failed = 0, 0
-        for signature in waiting:
-            if emails.resend_receipt(signature):
-                sent += 1
-            else:
-                failed += 1
-        skipped = queryset.count() - sent - failed
-        self.message_user(request, f"{sent} confirmation e-mail(s) sent.", messages.SUCCESS)
+        waiting = queryset.filter(status=Signature.Status.PENDING, email_confirmed_at__isnull=True)
+        queued = 0
+        with transaction.atomic():
+            # The receipt (with a fresh link) is owed again; the worker sends it.
+            for signature in waiting.select_for_update():
+                signature.receipt_sent_at = None
+                signature.save(update_fields=["receipt_sent_at"])
+                tasks.queue_mail(signature)
+                queued += 1
+        skipped = queryset.count() - queued
+        self.message_user(
+            request, f"{queued} confirmation e-mail(s) queued to send.", messages.SUCCESS
+        )
         if skipped:
             self.message_user(
                 request,
                 f"{skipped} skipped: only pending, unconfirmed signatures get a new link.",
                 messages.WARNING,
             )
-        if failed:
-            self.message_user(
-                request, f"{failed} could not be sent: recorded for retry.", messages.ERROR
-            )
 
     @admin.action(description="Retry failed e-mail", permissions=["change"])
     def retry_mail(self, request, queryset):
-        failed_before = queryset.filter(mail_failed_at__isnull=False).select_related("letter")
-        sent, failed = 0, 0
-        for signature in failed_before:
-            if emails.send_due_mail(signature):
-                sent += 1
-            else:
-                failed += 1
-        self.message_user(request, f"{sent} signature(s) mailed.", messages.SUCCESS)
-        if failed:
-            self.message_user(
-                request, f"{failed} failed again: see their “Mail” field.", messages.ERROR
-            )
+        queued = 0
+        with transaction.atomic():
+            for signature in queryset.filter(mail_failed_at__isnull=False):
+                tasks.queue_mail(signature)
+                queued += 1
+        self.message_user(
+            request,
+            f"{queued} signature(s) queued to mail again; see their “Mail” field.",
+            messages.SUCCESS,
+        )
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signon.export_signature")
