@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The memory cache, console mail and local SITE_URL are waived by name (README).
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	HTTPS_ONLY=false CACHE_URL=locmemcache:// EMAIL_URL=consolemail:// \
-	SIGNON_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
+	SIGNON_RATE_LIMITS=off SIGNON_INVALID_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
 	ALLOW_UNSAFE_SETTINGS=memory-cache,console-mail,local-site-url
 
 .PHONY: install run test bench lint format check migrations-check clean

@@ -272,6 +272,27 @@ class Signature(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def reference(self) -> str:
+        """What the office quotes to the conference: the row's number, which staff
+        open in admin (it says nothing about the office or its contact)."""
+        return f"S-{self.pk:05d}"
+
+    @property
+    def masked_email(self) -> str:
+        """The contact's address as the thanks page shows it: "c…e@city.gov"."""
+        local, _, domain = self.contact_email.rpartition("@")
+        shown = local[:1] + "…" + (local[-1:] if len(local) > 2 else "")
+        return f"{shown}@{domain}"
+
+    @property
+    def email_can_be_corrected(self) -> bool:
+        """Until it is confirmed, a mistyped contact address can be corrected."""
+        return self.email_confirmed_at is None and self.status in (
+            self.Status.PENDING,
+            self.Status.HELD,
+        )
+
+    @property
     def mayor_name(self) -> str:
         return f"{self.mayor_first_name} {self.mayor_last_name}"
 

@@ -20,10 +20,10 @@ from django.views.decorators.cache import never_cache
 from letters.diff import text_diff_html
 from letters.models import Letter
 
-from . import abuse, emails, normalize, page_cache, public_list
+from . import abuse, emails, normalize, page_cache, public_list, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
-from .forms import SignatureForm
+from .forms import EmailCorrectionForm, SignatureForm
 from .models import Signature
 from .page_cache import cached_page
 from .public_list import (
@@ -157,22 +157,28 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "signon/closed.html", {"letter": letter}, status=status)
 
     if request.method == "POST":
-        if limited := abuse.count_sign_on_post(request):
-            return _too_many_requests(request, letter, limited)
         form = SignatureForm(request.POST, letter=letter)
         if not form.shown_version_is_current():
+            if limited := abuse.count_sign_on_post(request, valid=False):
+                return _too_many_requests(request, form, limited)
             # The text changed after this page was loaded: save nothing, show the
             # words as they stand with what was typed, and ask to sign again.
             context = {"letter": letter, "form": form.for_current_version()}
             return render(request, "signon/sign.html", {**context, "version_changed": True})
-        if form.is_valid():
+        valid = form.is_valid()
+        # Only a valid sign-on counts toward the strict limit: a person who
+        # corrects the form five times is not refused on the sixth.
+        if limited := abuse.count_sign_on_post(request, valid=valid):
+            return _too_many_requests(request, form, limited)
+        if valid:
             return _save_sign_on(request, form)
         if form.has_error("city", code="duplicate") and _is_resubmission(request, form):
             # A double click or a re-sent form: the first one was received.
             return redirect("signon:thanks", slug=letter.slug)
     else:
         form = SignatureForm(letter=letter)
-    return render(request, "signon/sign.html", {"letter": letter, "form": form})
+    context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
+    return render(request, "signon/sign.html", context)
 
 
 # The form takes no files: abuse.RefuseUploadsMiddleware refuses or skips any upload.
@@ -225,8 +231,10 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
             if _is_resubmission(request, form):
                 return redirect("signon:thanks", slug=letter.slug)
             city, state = form.cleaned_data["city"], form.cleaned_data["state"]
+            form.duplicate_city = city
             form.add_error("city", form.duplicate_error(city, state))
-            return render(request, "signon/sign.html", {"letter": letter, "form": form})
+            context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
+            return render(request, "signon/sign.html", context)
         if reason:
             abuse.log_bot(request, reason, letter.slug)
         request.session[THANKS_SESSION_KEY] = signature.pk
@@ -242,13 +250,20 @@ def _first_from_form(nonce: str) -> Signature | None:
 
 
 def _too_many_requests(
-    request: HttpRequest, letter: Letter, limited: abuse.Limited
+    request: HttpRequest, form: SignatureForm, limited: abuse.Limited
 ) -> HttpResponse:
+    """The form again, with what was typed, saying when to try again and whom to ask."""
+    letter = form.letter
     minutes = max(1, -(-limited.retry_after // 60))
     response = render(
         request,
-        "429.html",
-        {"letter": letter, "minutes": minutes, "contact": conference_contact(letter)},
+        "signon/sign.html",
+        {
+            "letter": letter,
+            "form": form,
+            "limited": {"minutes": minutes},
+            "contact": conference_contact(letter),
+        },
         status=429,
     )
     response["Retry-After"] = str(limited.retry_after)
@@ -283,16 +298,55 @@ def _is_resubmission(request: HttpRequest, form: SignatureForm) -> bool:
 
 @never_cache
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """What happens next, for the browser that just signed on: where the link went,
+    for how long, the reference to quote, and a way to correct a mistyped address."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     signature = None
     last_pk = request.session.get(THANKS_SESSION_KEY)
     if last_pk:
         signature = (
             Signature.objects.filter(pk=last_pk, letter=letter)
-            .only("mayor_first_name", "mayor_last_name", "city", "state", "status")
+            .only("mayor_first_name", "mayor_last_name", "city", "state", "status",
+                  "contact_email", "email_confirmed_at", "letter_id")
             .first()
-        )
-    return render(request, "signon/thanks.html", {"letter": letter, "signature": signature})
+        )  # fmt: skip
+    can_correct = signature is not None and signature.email_can_be_corrected
+    correction = EmailCorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_correct:
+            return redirect("signon:thanks", slug=letter.slug)
+        if correction.is_valid():
+            if abuse.count_email_correction(signature.pk):
+                with transaction.atomic():
+                    Signature.objects.filter(pk=signature.pk).update(
+                        contact_email=correction.cleaned_data["contact_email"]
+                    )
+                    signature.contact_email = correction.cleaned_data["contact_email"]
+                    # A fresh link to the corrected address (nothing while held).
+                    transaction.on_commit(partial(emails.resend_receipt, signature))
+                request.session["signon_email_corrected"] = signature.pk
+                return redirect("signon:thanks", slug=letter.slug)
+            correction.add_error(
+                "contact_email",
+                "This address has been changed too many times. Please contact "
+                f"{conference_contact(letter)} to correct it.",
+            )
+    corrected = signature is not None and (
+        request.session.pop("signon_email_corrected", None) == signature.pk
+    )
+    return render(
+        request,
+        "signon/thanks.html",
+        {
+            "letter": letter,
+            "signature": signature,
+            "correction": correction if can_correct else None,
+            "corrected": corrected,
+            "expiry_hours": int(tokens.MAX_AGE.total_seconds() // 3600),
+            "review_time": settings.SIGNON_REVIEW_TIME,
+            "contact": conference_contact(letter),
+        },
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

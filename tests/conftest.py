@@ -48,6 +48,13 @@ def _fresh_page_cache(settings):
     page_cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _conference_contact_address(settings):
+    """The conference's own address, as production sets it: the seed letter names a
+    person without an address, and a public letter's contact must be reachable."""
+    settings.CONFERENCE_CONTACT_EMAIL = "questions@conference.example"
+
+
 @pytest.fixture
 def staff(db):
     """A superuser of the staff desk.

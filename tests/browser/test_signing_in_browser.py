@@ -105,7 +105,7 @@ def test_a_mistake_is_summarized_linked_to_its_field_and_nothing_typed_is_lost(
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("heading")).to_have_text("Please correct 1 field:")
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(page).to_have_title(re.compile(r"^Error: Sign on"))
     link = summary.get_by_role("link", name=re.compile("^E-Mail Address: Enter an e-mail address"))
     link.click()

@@ -1,0 +1,192 @@
+"""The signer's journey: the thanks page, a corrected address, replies that reach a
+person, the duplicate answer, and a letter's contact line that leads somewhere."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from signon.models import Signature
+
+from .conftest import conference_staff, form_data, make_signature
+
+SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
+THANKS_URL = reverse("signon:thanks", kwargs={"slug": "immigration-reform"})
+
+
+def sign_on(client, django_capture_on_commit_callbacks, **fields) -> Signature:
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(SIGN_URL, form_data(**fields)).status_code == 302
+    return Signature.objects.get(city=fields.get("city", "Springfield"))
+
+
+# ---------------------------------------------------------------- thanks page
+
+
+@pytest.mark.django_db
+def test_the_thanks_page_says_where_the_link_went_for_how_long_and_what_to_quote(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNON_REVIEW_TIME = "three working days"
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    html = client.get(THANKS_URL).text
+    assert 'class="confirmation-panel"' in html
+    assert f'<strong id="signon-reference">{signature.reference}</strong>' in html
+    assert re.fullmatch(r"S-\d{5,}", signature.reference)
+    assert '<strong id="masked-email">c…e@springfield.il.gov</strong>' in html
+    assert "The link works for 72 hours." in html
+    assert "This usually takes three working days." in html
+    assert "Wrong e-mail address?" in html
+    # The full address, the contact's name and phone stay off the page.
+    for private in ("chris.aide", "Chris", "555-0143", "+1217"):
+        assert private not in html
+
+
+@pytest.mark.django_db
+def test_another_visitor_sees_none_of_the_submissions_details(
+    client, letter, django_capture_on_commit_callbacks
+):
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    html = Client().get(THANKS_URL).text
+    assert "your sign-on was received" in html
+    for detail in (signature.reference, "springfield.il.gov", "Lovelace", "Wrong e-mail"):
+        assert detail not in html
+
+
+@pytest.mark.django_db
+def test_a_wrong_address_is_corrected_and_sent_a_new_link(
+    client, letter, django_capture_on_commit_callbacks
+):
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(THANKS_URL, {"contact_email": "Chris.Aide@Springfield.IL.us"})
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.contact_email == "Chris.Aide@springfield.il.us"
+    assert [message.to for message in mail.outbox] == [["Chris.Aide@springfield.il.us"]]
+    assert "/confirm/" in mail.outbox[0].body
+    html = client.get(THANKS_URL).text
+    assert "We sent a new confirmation link to C…e@springfield.il.us." in html
+
+
+@pytest.mark.django_db
+def test_an_invalid_correction_keeps_the_address_and_says_why(
+    client, letter, django_capture_on_commit_callbacks
+):
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    response = client.post(THANKS_URL, {"contact_email": "chris at city hall"})
+    assert response.status_code == 200
+    assert "Enter an e-mail address like name@cityname.gov." in response.text
+    assert 'value="chris at city hall"' in response.text
+    signature.refresh_from_db()
+    assert signature.contact_email == "chris.aide@springfield.il.gov"
+
+
+@pytest.mark.django_db
+def test_corrections_are_limited_per_sign_on(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNON_EMAIL_CORRECTIONS = 2
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(THANKS_URL, {"contact_email": f"aide{n}@springfield.il.gov"})
+    refused = client.post(THANKS_URL, {"contact_email": "stranger@example.org"})
+    assert refused.status_code == 200
+    assert "changed too many times" in refused.text
+    assert len(mail.outbox) == 2
+    signature.refresh_from_db()
+    assert signature.contact_email == "aide1@springfield.il.gov"
+
+
+@pytest.mark.django_db
+def test_a_confirmed_address_cannot_be_changed_from_the_thanks_page(
+    client, letter, django_capture_on_commit_callbacks
+):
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    Signature.objects.filter(pk=signature.pk).update(email_confirmed_at="2026-03-01T10:00Z")
+    assert "Wrong e-mail address?" not in client.get(THANKS_URL).text
+    client.post(THANKS_URL, {"contact_email": "someone@else.example"})
+    signature.refresh_from_db()
+    assert signature.contact_email == "chris.aide@springfield.il.gov"
+
+
+@pytest.mark.django_db
+def test_a_visitor_without_a_submission_cannot_change_any_address(client, letter):
+    signature = make_signature(letter)
+    response = client.post(THANKS_URL, {"contact_email": "someone@else.example"})
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert signature.contact_email == "chris.aide@springfield.il.gov"
+
+
+# ---------------------------------------------------------------- mail
+
+
+@pytest.mark.django_db
+def test_every_message_has_a_reply_to_that_reaches_a_person(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNON_STAFF_EMAILS = ["desk@conference.example"]
+    signature = sign_on(client, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        signature.approve(conference_staff())
+    assert len(mail.outbox) == 3  # receipt, staff notification, approval notice
+    for message in mail.outbox:
+        assert message.reply_to == ["questions@conference.example"], message.subject
+    receipt = mail.outbox[0]
+    assert f"Your reference: {signature.reference}" in receipt.body
+    assert "If you did not submit this sign-on, reply to this e-mail" in receipt.body
+
+
+@pytest.mark.django_db
+def test_the_letters_own_contact_takes_the_replies(
+    client, letter, django_capture_on_commit_callbacks
+):
+    letter.questions_contact_email = "lwaxman@usmayors.example"
+    letter.save()
+    sign_on(client, django_capture_on_commit_callbacks)
+    assert mail.outbox[0].reply_to == ["lwaxman@usmayors.example"]
+
+
+@pytest.mark.django_db
+def test_without_any_address_the_receipt_does_not_ask_for_a_reply(
+    client, letter, settings, django_capture_on_commit_callbacks
+):
+    settings.CONFERENCE_CONTACT_EMAIL = ""
+    sign_on(client, django_capture_on_commit_callbacks)
+    assert mail.outbox[0].reply_to == []
+    assert "reply to this e-mail" not in mail.outbox[0].body
+    assert "write to Laura DeKoven Waxman" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_staff_cannot_publish_a_contact_name_that_leads_nowhere(letter, settings):
+    settings.CONFERENCE_CONTACT_EMAIL = ""
+    with pytest.raises(ValidationError, match="Give an e-mail address for Laura"):
+        letter.full_clean()
+    letter.questions_contact_email = "lwaxman@usmayors.example"
+    letter.full_clean()
+
+
+# ---------------------------------------------------------------- duplicate
+
+
+@pytest.mark.django_db
+def test_the_duplicate_answer_names_the_city_as_the_office_wrote_it_and_links_the_list(
+    client, letter
+):
+    make_signature(letter, city="Austin", state="TX")
+    response = client.post(SIGN_URL, form_data(city="  austin ", state="TX"))
+    assert response.status_code == 200
+    assert "Austin, TX is already on this letter or under review" in response.text
+    assert "austin, TX" not in response.text
+    link = f'href="{letter.get_absolute_url()}?state=TX#signatories-title"'
+    assert link in response.text
+    assert "for example a new mayor" in response.text
+    assert Signature.objects.count() == 1
