@@ -77,7 +77,8 @@ def test_errors_are_summarized_at_the_top_and_tied_to_their_fields(client, lette
     )
     # GOV.UK's order: the label, its hint, the error, then the input.
     label = html.index('<label for="id_contact_email"')
-    hint, error = html.index('id="id_contact_email_helptext"'), html.index('id="id_contact_email_error"')
+    hint = html.index('id="id_contact_email_helptext"')
+    error = html.index('id="id_contact_email_error"')
     assert label < hint < error < html.index('<input type="email" name="contact_email"')
     assert 'id="id_contact_email_error"' in html
     assert 'value="not-an-address"' in html
