@@ -9,7 +9,7 @@ from letters.models import Letter
 
 from . import abuse, normalize
 from .contact import conference_contact
-from .models import Signature
+from .models import OfficeNote, Signature
 from .states import State
 
 
@@ -277,3 +277,50 @@ class EmailCorrectionForm(forms.Form):
     def clean_contact_email(self) -> str:
         local, _, domain = self.cleaned_data["contact_email"].rpartition("@")
         return f"{local}@{domain.lower()}"
+
+
+class OfficeNoteForm(forms.ModelForm):
+    """The duplicate answer's way forward: a question for staff about the office's sign-on."""
+
+    asker_name = NameField(label="Your name", max_length=200, error_messages=_required("your name"))
+    asker_email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="Conference staff will reply to this address.",
+        error_messages={
+            **_required("your e-mail address"),
+            "invalid": "Enter an e-mail address like name@cityname.gov.",
+        },
+    )
+    asker_phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )  # fmt: skip
+    message = forms.CharField(
+        label="Your question",
+        max_length=2000,
+        help_text="For example: the city has a new mayor, who wants to sign on.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            **_required("your question"),
+            "max_length": "Your question must be 2,000 characters or fewer.",
+        },
+    )
+
+    class Meta:
+        model = OfficeNote
+        fields = ["asker_name", "asker_email", "asker_phone", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, hint in {"asker_name": "name", "asker_email": "email"}.items():
+            self.fields[name].widget.attrs["autocomplete"] = hint
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*map(_hinted, self.fields))
+
+    def clean_asker_phone(self) -> str:
+        raw = self.cleaned_data["asker_phone"].strip()
+        return parse_phone(raw)[0] if raw else ""

@@ -473,3 +473,24 @@ class Delivery(models.Model):
                     code="delivery_frozen",
                 )
         super().save(*args, **kwargs)
+
+
+class OfficeNote(models.Model):
+    """A question from an office whose city is already on the letter (a new mayor, a
+    correction), asked from the duplicate answer: a note on the existing signature
+    for staff, never a second signature."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="notes")
+    asker_name = models.CharField("from", max_length=200, help_text="Not displayed publicly.")
+    asker_email = models.EmailField("e-mail", help_text="Not displayed publicly.")
+    asker_phone = models.CharField(
+        "phone", max_length=40, blank=True, help_text="Not displayed publicly."
+    )
+    message = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Question from {self.asker_name} on {self.signature}"

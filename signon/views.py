@@ -23,7 +23,7 @@ from letters.models import Letter
 from . import abuse, emails, normalize, page_cache, public_list, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
-from .forms import EmailCorrectionForm, SignatureForm
+from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
 from .models import Signature
 from .page_cache import cached_page
 from .public_list import (
@@ -38,6 +38,11 @@ from .public_list import (
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
 THANKS_SESSION_KEY = "signon_last_signature"
+# The office this browser was told is already on a letter, for the question form
+# that follows the duplicate answer (city and state only: they are public).
+DUPLICATE_SESSION_KEY = "signon_duplicate_office"
+# The privacy notice's promise; `manage.py purge_contact_details --days 365` keeps it.
+PURGE_DAYS = 365
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -172,9 +177,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             return _too_many_requests(request, form, limited)
         if valid:
             return _save_sign_on(request, form)
-        if form.has_error("city", code="duplicate") and _is_resubmission(request, form):
-            # A double click or a re-sent form: the first one was received.
-            return redirect("signon:thanks", slug=letter.slug)
+        if form.has_error("city", code="duplicate"):
+            if _is_resubmission(request, form):
+                # A double click or a re-sent form: the first one was received.
+                return redirect("signon:thanks", slug=letter.slug)
+            _remember_duplicate(request, form)
     else:
         form = SignatureForm(letter=letter)
     context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
@@ -233,6 +240,7 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
             city, state = form.cleaned_data["city"], form.cleaned_data["state"]
             form.duplicate_city = city
             form.add_error("city", form.duplicate_error(city, state))
+            _remember_duplicate(request, form)
             context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
             return render(request, "signon/sign.html", context)
         if reason:
@@ -268,6 +276,65 @@ def _too_many_requests(
     )
     response["Retry-After"] = str(limited.retry_after)
     return response
+
+
+def _remember_duplicate(request: HttpRequest, form: SignatureForm) -> None:
+    if not form.letter.is_list_published:
+        return  # under embargo nothing may confirm that this city signed
+    city, state = form.duplicate_city or form.cleaned_data["city"], form.cleaned_data["state"]
+    request.session[DUPLICATE_SESSION_KEY] = {
+        "letter": form.letter.pk,
+        "key": normalize.office_key(city, state),
+        "city": city,
+        "state": state,
+    }
+
+
+def ask_conference(request: HttpRequest, slug: str) -> HttpResponse:
+    """A question about an office already on the letter, as a note on its signature.
+
+    Reached from the duplicate answer; the office comes from this browser's
+    session, never from the address. A note is never a second signature.
+    """
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    office = request.session.get(DUPLICATE_SESSION_KEY)
+    if not office or office.get("letter") != letter.pk:
+        office = None
+    if request.session.pop("signon_question_sent", None):
+        return render(request, "signon/ask.html", {"letter": letter, "sent": True})
+    form = OfficeNoteForm(request.POST or None)
+    if request.method == "POST" and office is not None:
+        valid = form.is_valid()
+        if limited := abuse.count_sign_on_post(request, valid=valid):
+            response = render(
+                request,
+                "signon/ask.html",
+                {"letter": letter, "form": form, "office": office,
+                 "limited": {"minutes": max(1, -(-limited.retry_after // 60))},
+                 "contact": conference_contact(letter)},
+                status=429,
+            )  # fmt: skip
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        if valid:
+            signature = (
+                Signature.objects.live().filter(letter=letter, office_key=office["key"]).first()
+            )
+            if signature is not None:
+                note = form.save(commit=False)
+                note.signature = signature
+                note.save()
+                del request.session[DUPLICATE_SESSION_KEY]
+                request.session["signon_question_sent"] = True
+                return redirect("signon:ask", slug=letter.slug)
+            # The earlier sign-on was withdrawn or rejected meanwhile: nothing to
+            # add a note to, and the office can simply sign on.
+            office = {**office, "gone": True}
+    context = {"letter": letter, "form": form, "office": office}
+    return render(request, "signon/ask.html", {**context, "contact": conference_contact(letter)})
+
+
+ask_conference.takes_no_files = True
 
 
 def _office_taken(form: SignatureForm) -> bool:
@@ -347,6 +414,16 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
             "contact": conference_contact(letter),
         },
     )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: what the form collects, why, who sees it, how long it is kept."""
+    context = {
+        "purge_days": PURGE_DAYS,
+        "held_days": settings.SIGNON_HELD_DAYS,
+        "contact_email": settings.CONFERENCE_CONTACT_EMAIL,
+    }
+    return render(request, "signon/privacy.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -1,15 +1,20 @@
 """The signer's journey: the thanks page, a corrected address, replies that reach a
 person, the duplicate answer, and a letter's contact line that leads somewhere."""
 
+import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from signon.models import Signature
+from letters.models import Letter
+from signon.models import OfficeNote, Signature
 
 from .conftest import conference_staff, form_data, make_signature
 
@@ -190,3 +195,105 @@ def test_the_duplicate_answer_names_the_city_as_the_office_wrote_it_and_links_th
     assert link in response.text
     assert "for example a new mayor" in response.text
     assert Signature.objects.count() == 1
+
+
+ASK_URL = reverse("signon:ask", kwargs={"slug": "immigration-reform"})
+QUESTION = {
+    "asker_name": "Jordan Clerk",
+    "asker_email": "jordan@austintexas.gov",
+    "asker_phone": "",
+    "message": "Austin has a new mayor, Mayor Kirk Watson, who wants to sign on.",
+}
+
+
+@pytest.mark.django_db
+def test_an_office_already_on_the_letter_can_ask_the_conference_as_a_note_not_a_signature(
+    client, letter
+):
+    existing = make_signature(letter, city="Austin", state="TX")
+    duplicate = client.post(SIGN_URL, form_data(city="AUSTIN", state="TX"))
+    assert f'href="{ASK_URL}"' in duplicate.text
+    form = client.get(ASK_URL)
+    assert "Ask the conference about Austin, TX" in form.text
+    sent = client.post(ASK_URL, QUESTION)
+    assert sent.status_code == 302
+    assert "Your question was sent" in client.get(ASK_URL).text
+    assert Signature.objects.count() == 1
+    note = existing.notes.get()
+    assert note.message == QUESTION["message"]
+    assert note.asker_email == "jordan@austintexas.gov"
+
+
+@pytest.mark.django_db
+def test_staff_read_the_question_on_the_existing_signature(client, letter, staff_client):
+    existing = make_signature(letter, city="Austin", state="TX")
+    client.post(SIGN_URL, form_data(city="Austin", state="TX"))
+    client.post(ASK_URL, QUESTION)
+    page = staff_client.get(reverse("admin:signon_signature_change", args=[existing.pk]))
+    assert "questions from the office (private)" in page.text.lower()
+    assert "Mayor Kirk Watson" in page.text
+
+
+@pytest.mark.django_db
+def test_the_question_form_needs_a_duplicate_answer_first(client, letter):
+    make_signature(letter, city="Austin", state="TX")
+    page = client.get(ASK_URL)
+    assert "This form follows a sign-on for a city that is already on the letter" in page.text
+    client.post(ASK_URL, QUESTION)
+    assert not Signature.objects.get().notes.exists()
+
+
+@pytest.mark.django_db
+def test_a_question_with_errors_keeps_what_was_typed(client, letter):
+    make_signature(letter, city="Austin", state="TX")
+    client.post(SIGN_URL, form_data(city="Austin", state="TX"))
+    response = client.post(ASK_URL, {**QUESTION, "asker_email": "jordan at city hall"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Mayor Kirk Watson" in response.text
+    assert not Signature.objects.get().notes.exists()
+
+
+@pytest.mark.django_db
+def test_under_embargo_no_question_form_confirms_the_city(client, letter):
+    letter.list_published_at = timezone.now() + timedelta(days=7)
+    letter.save()
+    make_signature(letter, city="Austin", state="TX")
+    duplicate = client.post(SIGN_URL, form_data(city="Austin", state="TX"))
+    assert ASK_URL not in duplicate.text
+    assert "Austin" not in client.get(ASK_URL).text
+
+
+@pytest.mark.django_db
+def test_the_reference_finds_the_signature_in_admin(staff_client, letter):
+    signature = make_signature(letter)
+    make_signature(letter, city="Peoria")
+    changelist = reverse("admin:signon_signature_changelist")
+    page = staff_client.get(changelist, {"q": signature.reference})
+    assert page.context["cl"].result_count == 1
+    assert list(page.context["cl"].result_list) == [signature]
+
+
+# ---------------------------------------------------------------- privacy notice
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_says_what_why_who_and_how_long_and_the_form_links_it(client, letter):
+    privacy = reverse("signon:privacy")
+    assert f'href="{privacy}"' in client.get(SIGN_URL).text
+    html = client.get(privacy).text
+    for heading in ("What we collect", "Why", "Who sees them", "How long we keep them"):
+        assert f">{heading}</h2>" in html
+    assert "erased about 365 days after the letter closes" in html
+
+
+@pytest.mark.django_db
+def test_the_purge_erases_questions_with_the_contact_details(letter):
+    signature = make_signature(letter, city="Austin", state="TX")
+    OfficeNote.objects.create(signature=signature, asker_name="Jordan Clerk",
+                              asker_email="jordan@austintexas.gov", message="A new mayor.")  # fmt: skip
+    long_ago = timezone.now() - timedelta(days=400)
+    Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.CLOSED, updated_at=long_ago)
+    call_command("purge_contact_details", "--days", "365", stdout=io.StringIO())
+    assert not OfficeNote.objects.exists()
+    assert Signature.objects.get().city == "Austin"

@@ -8,6 +8,7 @@ history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -30,7 +31,7 @@ from letters.models import Letter
 from .. import audit, emails, normalize
 from ..export import csv_response
 from ..forms import NameField, parse_phone
-from ..models import TRANSITIONS, InvalidTransition, Signature
+from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .links import change_url, changelist_url, row_id
 
@@ -258,9 +259,25 @@ DECISION_FIELDS = [
 ]  # fmt: skip
 
 
+class OfficeNoteInline(admin.TabularInline):
+    """Questions the office asked from the duplicate answer (a new mayor, a mistake)."""
+
+    model = OfficeNote
+    verbose_name = "question from the office"
+    verbose_name_plural = "questions from the office (private)"
+    fields = ["created_at", "asker_name", "asker_email", "asker_phone", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
+    inlines = [OfficeNoteInline]
     list_display = [
         "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
         "conflicts", "contact_display", "submitted",
@@ -296,6 +313,12 @@ class SignatureAdmin(admin.ModelAdmin):
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
         "retry_mail", "export_csv", "release_selected",
     ]  # fmt: skip
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        # The reference an office quotes from its thanks page or receipt ("S-00042").
+        if match := re.fullmatch(r"\s*[sS]-?0*(\d{1,12})\s*", search_term):
+            return queryset.filter(pk=int(match[1])), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()
