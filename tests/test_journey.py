@@ -290,8 +290,12 @@ def test_the_privacy_notice_says_what_why_who_and_how_long_and_the_form_links_it
 @pytest.mark.django_db
 def test_the_purge_erases_questions_with_the_contact_details(letter):
     signature = make_signature(letter, city="Austin", state="TX")
-    OfficeNote.objects.create(signature=signature, asker_name="Jordan Clerk",
-                              asker_email="jordan@austintexas.gov", message="A new mayor.")  # fmt: skip
+    OfficeNote.objects.create(
+        signature=signature,
+        asker_name="Jordan Clerk",
+        asker_email="jordan@austintexas.gov",
+        message="A new mayor.",
+    )
     long_ago = timezone.now() - timedelta(days=400)
     Letter.objects.filter(pk=letter.pk).update(status=Letter.Status.CLOSED, updated_at=long_ago)
     call_command("purge_contact_details", "--days", "365", stdout=io.StringIO())
