@@ -126,7 +126,9 @@ def _count(address: str, now: int, limits: list[tuple[int, int]], kind: str) -> 
     """
     retry_after = 0
     for allowed, period in limits:
-        key = f"signon:rate:{kind}:{period}:{address}"
+        # Valid sign-ons keep the key they always had; refused posts count apart.
+        prefix = "signon:rate" if kind == "valid" else "signon:rate-invalid"
+        key = f"{prefix}:{period}:{address}"
         since_key = f"{key}:since"
         if cache.add(key, 1, timeout=period):
             cache.set(since_key, now, timeout=period)

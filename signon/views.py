@@ -73,7 +73,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
     # Each row's version too: the page names who signed an earlier text.
-    fields = (*LIST_FIELDS, "letter_version_id")
+    fields = (*LIST_FIELDS, "letter_version_id", "approved_at")
     wanted = ListFilter.from_params(request.GET)
     if wanted.is_active:
         # A filtered view: this worker's copy of the list, when still current.
@@ -94,6 +94,10 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
             "earlier_versions": _earlier_versions(letter, rows),
+            # The newest approval: when the list last grew.
+            "last_updated": max(
+                (row["approved_at"] for row in rows if row["approved_at"]), default=None
+            ),
         },
     )
 

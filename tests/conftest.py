@@ -49,7 +49,7 @@ def _fresh_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _conference_contact_address(settings):
+def _reachable_conference_contact(settings):
     """The conference's own address, as production sets it: the seed letter names a
     person without an address, and a public letter's contact must be reachable."""
     settings.CONFERENCE_CONTACT_EMAIL = "questions@conference.example"

@@ -259,25 +259,9 @@ DECISION_FIELDS = [
 ]  # fmt: skip
 
 
-class OfficeNoteInline(admin.TabularInline):
-    """Questions the office asked from the duplicate answer (a new mayor, a mistake)."""
-
-    model = OfficeNote
-    verbose_name = "question from the office"
-    verbose_name_plural = "questions from the office (private)"
-    fields = ["created_at", "asker_name", "asker_email", "asker_phone", "message"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
-    inlines = [OfficeNoteInline]
     list_display = [
         "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
         "conflicts", "contact_display", "submitted",
@@ -300,6 +284,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "office_key", "status_display", "decision", "decision_reason", "reviewed_by",
         "reviewed_at", "approved_at", "email_confirmation", "official_domain_detail",
         "conflict_detail", "mail_status", "letter_version", "created_at", "updated_at",
+        "office_questions",
     ]  # fmt: skip
     fieldsets = [
         ("Mayor", {"fields": ["letter", "mayor_first_name", "mayor_last_name", "city", "state"]}),
@@ -307,12 +292,26 @@ class SignatureAdmin(admin.ModelAdmin):
         ("Verification", {"fields": VERIFICATION_FIELDS}),
         ("Decision", {"fields": DECISION_FIELDS}),
         ("E-mail", {"fields": ["mail_status"]}),
+        ("Questions from the office (private)", {"fields": ["office_questions"]}),
         ("Record", {"fields": ["letter_version", "office_key", "created_at", "updated_at"]}),
     ]
     actions = [
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
         "retry_mail", "export_csv", "release_selected",
     ]  # fmt: skip
+
+    @admin.display(description="questions")
+    def office_questions(self, obj: Signature) -> SafeString | str:
+        """What the office asked from the duplicate answer (a new mayor, a mistake)."""
+        notes = OfficeNote.objects.filter(signature=obj) if obj.pk else []
+        if not notes:
+            return "None."
+        return format_html_join(
+            "", "<p><strong>{}</strong>, from {} ({}{}):<br>{}</p>",
+            ((dateformat.format(timezone.localtime(n.created_at), "M j, Y, P"), n.asker_name,
+              n.asker_email, f", {n.asker_phone}" if n.asker_phone else "", n.message)
+             for n in notes),
+        )  # fmt: skip
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         # The reference an office quotes from its thanks page or receipt ("S-00042").
