@@ -33,7 +33,8 @@ def packet_pages(letter) -> list:
     return PdfReader(io.BytesIO(delivery_packet_pdf(delivery))).pages
 
 
-HEADING = re.compile(r"^(?:%s) \(\d+\)$" % "|".join(re.escape(label) for _, label in State.choices))
+STATE_NAMES = "|".join(re.escape(label) for _, label in State.choices)
+HEADING = re.compile(rf"^(?:{STATE_NAMES}) \(\d+\)$")
 
 
 @pytest.mark.django_db
