@@ -16,7 +16,7 @@ from django.utils import timezone
 from letters.models import Letter
 from signon.models import OfficeNote, Signature
 
-from .conftest import conference_staff, form_data, make_signature
+from .conftest import approved_signature, conference_staff, form_data, make_signature
 
 SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 THANKS_URL = reverse("signon:thanks", kwargs={"slug": "immigration-reform"})
@@ -301,3 +301,54 @@ def test_the_purge_erases_questions_with_the_contact_details(letter):
     call_command("purge_contact_details", "--days", "365", stdout=io.StringIO())
     assert not OfficeNote.objects.exists()
     assert Signature.objects.get().city == "Austin"
+
+
+# ---------------------------------------------------------------- the letter page
+
+LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
+
+
+@pytest.mark.django_db
+def test_the_letter_page_opens_with_its_date_and_status_and_says_how_names_are_checked(
+    client, letter
+):
+    html = client.get(LETTER_URL).text
+    created = timezone.localtime(letter.created_at)
+    top = html[: html.index('class="letter__text"')]
+    assert f'Dated <time datetime="{created:%Y-%m-%d}">' in top
+    assert '<span id="letter-status">open for signatures</span>' in top
+    assert "How signatures are checked" in html
+    assert "Conference staff confirm every sign-on with the mayor’s office" in html
+
+
+@pytest.mark.django_db
+def test_a_sign_on_button_follows_the_letter(client, letter):
+    html = client.get(LETTER_URL).text
+    after = html[html.index('class="letter__text"') :]
+    assert 'id="sign-on-after-letter"' in after
+    assert f'href="{SIGN_URL}">Sign on for your city</a>' in after
+
+
+@pytest.mark.django_db
+def test_an_empty_list_invites_a_first_signature_and_offers_no_empty_download(client, letter):
+    html = client.get(LETTER_URL).text
+    assert "No mayor is listed yet: yours can be the first." in html
+    assert "0 mayors have signed" not in html
+    assert "signatories.csv" not in html and "signatories.json" not in html
+
+
+@pytest.mark.django_db
+def test_the_list_says_when_it_was_last_updated(client, letter, time_machine):
+    time_machine.move_to("2026-03-02 15:00:00-05:00")
+    approved_signature(letter, city="Austin", state="TX")
+    time_machine.move_to("2026-03-05 10:00:00-05:00")
+    approved_signature(letter, city="Boise", state="ID")
+    html = client.get(LETTER_URL).text
+    assert '<span id="list-updated">List last updated March 5, 2026.</span>' in html
+
+
+@pytest.mark.django_db
+def test_a_shared_filtered_link_brings_the_script_that_lands_on_the_results(client, letter):
+    approved_signature(letter, city="Austin", state="TX")
+    assert "js/land-on-results." in client.get(LETTER_URL, {"state": "TX"}).text
+    assert "js/land-on-results." not in client.get(LETTER_URL).text
