@@ -332,7 +332,8 @@ def test_a_sign_on_button_follows_the_letter(client, letter):
 @pytest.mark.django_db
 def test_an_empty_list_invites_a_first_signature_and_offers_no_empty_download(client, letter):
     html = client.get(LETTER_URL).text
-    assert "No mayor is listed yet: yours can be the first." in html
+    assert "Sign-ons are open: no mayor is listed yet." in html
+    assert "Be the first: <a href" in html
     assert "0 mayors have signed" not in html
     assert "signatories.csv" not in html and "signatories.json" not in html
 
