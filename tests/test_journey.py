@@ -335,6 +335,7 @@ def test_an_empty_list_invites_a_first_signature_and_offers_no_empty_download(cl
     assert "Sign-ons are open: no mayor is listed yet." in html
     assert "Be the first: <a href" in html
     assert "0 mayors have signed" not in html
+    assert "<strong>0</strong>" not in html
     assert "signatories.csv" not in html and "signatories.json" not in html
 
 
