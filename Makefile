@@ -11,10 +11,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The memory cache, console mail and local SITE_URL are waived by name (README).
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	HTTPS_ONLY=false CACHE_URL=locmemcache:// EMAIL_URL=consolemail:// \
-	SIGNON_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
+	SIGNON_RATE_LIMITS=off SIGNON_INVALID_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
 	ALLOW_UNSAFE_SETTINGS=memory-cache,console-mail,local-site-url
 
-.PHONY: install run test bench lint format check migrations-check clean
+.PHONY: install checkers run test bench lint format check migrations-check clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 install: $(BIN)/.installed
+
+# The Nu Html Checker (vnu.jar) the suite runs over every public page, offline,
+# with Java. Pinned in package.json and package-lock.json; its install script
+# (a Java download) is not run: the system's Java runs it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+checkers: node_modules/.installed
 
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
@@ -32,7 +41,7 @@ run: install .env
 .env:
 	printf '# Local development settings, written by make run (not committed).\nDEBUG=true\n' > .env
 
-test: install
+test: install checkers
 	@url="$${DATABASE_URL:-}"; \
 	if [ -z "$$url" ]; then url="$$(scripts/testdb)" || exit 1; fi; \
 	echo "Testing against PostgreSQL at $${url##*@}"; \
@@ -63,4 +72,4 @@ migrations-check: install
 clean:
 	-scripts/testdb stop
 	-scripts/testredis stop
-	rm -rf $(VENV) staticfiles .bench-*.log
+	rm -rf $(VENV) node_modules staticfiles .bench-*.log

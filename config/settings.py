@@ -260,7 +260,14 @@ def _rate_limits(name: str, default: str) -> list[tuple[int, int]]:
 
 
 # Sign-on POSTs per client address, counted in the shared cache.
+# Only valid sign-ons count toward it: a person correcting the form is not refused.
 SIGNON_RATE_LIMITS = _rate_limits("SIGNON_RATE_LIMITS", default="5/10m,20/d")
+# Posts the form refused (a typo, a missing field) count toward a much looser limit.
+SIGNON_INVALID_RATE_LIMITS = _rate_limits("SIGNON_INVALID_RATE_LIMITS", default="30/10m,100/d")
+# Corrections of the contact's e-mail address from the thanks page, per sign-on.
+SIGNON_EMAIL_CORRECTIONS = env.int("SIGNON_EMAIL_CORRECTIONS", default=3)
+# What the thanks page tells a submitter to expect, as words ("two working days").
+SIGNON_REVIEW_TIME = env.str("SIGNON_REVIEW_TIME", default="two working days")
 # A person takes longer than this to fill the form; a script does not. 0: off.
 SIGNON_MIN_FILL_SECONDS = env.int("SIGNON_MIN_FILL_SECONDS", default=3)
 if SIGNON_MIN_FILL_SECONDS < 0:

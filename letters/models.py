@@ -135,8 +135,24 @@ class Letter(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("signon:letter", kwargs={"slug": self.slug})
 
+    @property
+    def questions_email(self) -> str:
+        """Where a question about this letter goes: its own contact, else the conference's."""
+        return self.questions_contact_email or settings.CONFERENCE_CONTACT_EMAIL
+
     def clean(self):
         super().clean()
+        if (
+            self.status != self.Status.DRAFT
+            and self.questions_contact_name
+            and not (self.questions_email)
+        ):
+            # A name alone sends readers nowhere: the line must lead to an address.
+            raise ValidationError({
+                "questions_contact_email": f"Give an e-mail address for "
+                f"{self.questions_contact_name}, so that readers can reach them, or leave the "
+                "name empty.",
+            })  # fmt: skip
         if self.pk:
             stored = Letter.objects.filter(pk=self.pk).first()
             if stored is not None:

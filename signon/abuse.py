@@ -75,37 +75,60 @@ class Limited:
     retry_after: int  # seconds until the client may post again
 
 
-def count_sign_on_post(request: HttpRequest) -> Limited | None:
+def count_sign_on_post(request: HttpRequest, *, valid: bool) -> Limited | None:
     """Count one sign-on POST for this client; say when it is over a limit.
 
-    Each limit is a window that opens with the client's first POST; its count
-    costs one cache increment and needs no cleanup: the key expires with it.
-    Every POST counts, valid or not: a script probing the form pays too.
+    A valid sign-on counts toward SIGNON_RATE_LIMITS; one the form refused (a
+    typo, a missing field) toward the much looser SIGNON_INVALID_RATE_LIMITS,
+    so a person correcting the form is not locked out while a script probing
+    it still pays. Each limit is a window that opens with the client's first
+    POST; its count costs one cache increment and needs no cleanup: the key
+    expires with it.
     """
     address = client_network(request)
+    kind = "valid" if valid else "invalid"
+    limits = settings.SIGNON_RATE_LIMITS if valid else settings.SIGNON_INVALID_RATE_LIMITS
     try:
-        retry_after = _count(address, int(time.time()))
+        retry_after = _count(address, int(time.time()), limits, kind)
     except Exception:
         # The cache is away: take the signature rather than lose it. The
         # honeypot and the fill time still stand guard meanwhile.
         log.exception("Rate limit not checked: the cache is unavailable")
         return None
     if retry_after:
-        log.warning("Sign-on rate limit reached", extra={"event": "rate_limited",
-                                                         "client": address})  # fmt: skip
+        extra = {"event": "rate_limited", "kind": kind, "client": address}
+        log.warning("Sign-on rate limit reached", extra=extra)
         return Limited(retry_after=max(retry_after, 1))
     return None
 
 
-def _count(address: str, now: int) -> int:
+def count_email_correction(signature_pk: int) -> bool:
+    """Count one correction of a sign-on's contact address; False once over the limit.
+
+    Each correction mails a new link, so the thanks page must not become a way
+    to send mail to any number of addresses.
+    """
+    key = f"signon:email-correction:{signature_pk}"
+    try:
+        if cache.add(key, 1, timeout=86400):
+            return settings.SIGNON_EMAIL_CORRECTIONS >= 1
+        return cache.incr(key) <= settings.SIGNON_EMAIL_CORRECTIONS
+    except Exception:
+        log.exception("Correction limit not checked: the cache is unavailable")
+        return False
+
+
+def _count(address: str, now: int, limits: list[tuple[int, int]], kind: str) -> int:
     """Count one POST in each window; the seconds until the client is free again, or 0.
 
     A window opens with the client's first POST and lasts its period, so a
     limit never resets early at a clock boundary.
     """
     retry_after = 0
-    for allowed, period in settings.SIGNON_RATE_LIMITS:
-        key = f"signon:rate:{period}:{address}"
+    for allowed, period in limits:
+        # Valid sign-ons keep the key they always had; refused posts count apart.
+        prefix = "signon:rate" if kind == "valid" else "signon:rate-invalid"
+        key = f"{prefix}:{period}:{address}"
         since_key = f"{key}:since"
         if cache.add(key, 1, timeout=period):
             cache.set(since_key, now, timeout=period)

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .contact import conference_contact
 from .tokens import MAX_AGE, make_token
 
 logger = logging.getLogger(__name__)
@@ -33,16 +34,19 @@ def confirmation_url(signature) -> str:
 
 
 def _message(template: str, signature, to: list[str], **context) -> EmailMessage:
-    context = {"signature": signature, "letter": signature.letter, **context}
+    # Replies reach a person: the letter's contact, else the conference's address.
+    reply_to = [address for address in [signature.letter.questions_email] if address]
+    context = {
+        "signature": signature,
+        "letter": signature.letter,
+        "reply_to": reply_to,
+        "contact": conference_contact(signature.letter),
+        "review_time": settings.SIGNON_REVIEW_TIME,
+        **context,
+    }
     subject = render_to_string(f"signon/email/{template}_subject.txt", context)
     body = render_to_string(f"signon/email/{template}.txt", context)
-    reply_to = [signature.letter.questions_contact_email or settings.CONFERENCE_CONTACT_EMAIL]
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=to,
-        reply_to=[address for address in reply_to if address],
-    )
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=to, reply_to=reply_to)
 
 
 def receipt(signature) -> EmailMessage:

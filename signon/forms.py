@@ -2,7 +2,7 @@
 
 import phonenumbers
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +11,7 @@ from letters.models import Letter
 
 from . import abuse, normalize
 from .contact import conference_contact
-from .models import Signature
+from .models import OfficeNote, Signature
 from .states import State
 
 
@@ -57,6 +57,11 @@ def parse_phone(raw: str) -> tuple[str, str]:
     return e164, (number.extension or "")[:10]
 
 
+def _hinted(name: str) -> Field:
+    """A field laid out label, hint, error, input (GOV.UK's order)."""
+    return Field(name, template="signon/hinted_field.html")
+
+
 def _required(what: str) -> dict:
     return {"required": f"Enter {what}."}
 
@@ -90,6 +95,8 @@ class SignatureForm(forms.ModelForm):
     contact_email = forms.EmailField(
         label="E-Mail Address",
         max_length=254,
+        help_text="We will send a confirmation link to this address. Use the city’s address if "
+        "you have one.",
         error_messages={
             **_required("your e-mail address"),
             "invalid": "Enter an e-mail address like name@cityname.gov.",
@@ -98,7 +105,8 @@ class SignatureForm(forms.ModelForm):
     contact_phone = forms.CharField(
         label="Phone",
         max_length=40,
-        help_text="A number where the conference can reach you, e.g. (202) 555-0143 ext. 12.",
+        help_text="A number where the conference can reach you, "
+        "for example (202) 555-0143 ext. 12.",
         error_messages=_required("a phone number"),
     )
 
@@ -153,13 +161,19 @@ class SignatureForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Mayor", "mayor_first_name", "mayor_last_name", "city", "state"),
+            Fieldset(
+                "Mayor", *map(_hinted, ["mayor_first_name", "mayor_last_name", "city", "state"])
+            ),
             Fieldset(
                 "Contact Information",
-                "contact_first_name",
-                "contact_last_name",
-                "contact_email",
-                "contact_phone",
+                HTML(
+                    '<p class="form-text signon-fieldset__hint">You, the person we can contact '
+                    "about this sign-on. Your details are never published.</p>"
+                ),
+                *map(
+                    _hinted,
+                    ["contact_first_name", "contact_last_name", "contact_email", "contact_phone"],
+                ),
             ),
             # The hidden attribute keeps it out of sight, of the keyboard and
             # of screen readers; a script filling every input still sees it.
@@ -193,9 +207,15 @@ class SignatureForm(forms.ModelForm):
         city, state = cleaned.get("city"), cleaned.get("state")
         if city and state:
             key = normalize.office_key(city, state)
-            if Signature.objects.live().filter(letter=self.letter, office_key=key).exists():
-                self.add_error("city", self.duplicate_error(city, state))
+            taken = Signature.objects.live().filter(letter=self.letter, office_key=key)
+            # The city as the office that signed wrote it ("Austin", not "austin").
+            if (written := taken.values_list("city", flat=True).first()) is not None:
+                self.duplicate_city = written
+                self.add_error("city", self.duplicate_error(written, state))
         return cleaned
+
+    # The city as the signed office wrote it, once the form found it taken.
+    duplicate_city: str | None = None
 
     def duplicate_error(self, city: str, state: str) -> ValidationError:
         # Says nothing of who submitted before: only that the office is taken.
@@ -210,8 +230,8 @@ class SignatureForm(forms.ModelForm):
                 code="duplicate",
             )
         return ValidationError(
-            f"{city}, {state} is already on this letter or under review. If you think "
-            f"this is a mistake, please contact {conference_contact(self.letter)}.",
+            f"{city}, {state} is already on this letter or under review, so it cannot be "
+            "signed a second time.",
             code="duplicate",
         )
 
@@ -235,3 +255,74 @@ class SignatureForm(forms.ModelForm):
         # The version shown (checked by the view to be the current one).
         self.instance.letter_version = self.current_version
         return super().save(commit=commit)
+
+
+class EmailCorrectionForm(forms.Form):
+    """The thanks page's "wrong address?": the contact's address, typed again."""
+
+    contact_email = forms.EmailField(
+        label="Correct e-mail address",
+        max_length=254,
+        help_text="We will send a new confirmation link to this address.",
+        error_messages={
+            "required": "Enter the correct e-mail address.",
+            "invalid": "Enter an e-mail address like name@cityname.gov.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        attrs = {"autocomplete": "email", "spellcheck": "false", "class": "form-control"}
+        self.fields["contact_email"].widget.attrs.update(attrs)
+        self.fields["contact_email"].widget.attrs.pop("maxlength", None)
+
+    def clean_contact_email(self) -> str:
+        local, _, domain = self.cleaned_data["contact_email"].rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+
+class OfficeNoteForm(forms.ModelForm):
+    """The duplicate answer's way forward: a question for staff about the office's sign-on."""
+
+    asker_name = NameField(label="Your name", max_length=200, error_messages=_required("your name"))
+    asker_email = forms.EmailField(
+        label="Your e-mail address",
+        max_length=254,
+        help_text="Conference staff will reply to this address.",
+        error_messages={
+            **_required("your e-mail address"),
+            "invalid": "Enter an e-mail address like name@cityname.gov.",
+        },
+    )
+    asker_phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )  # fmt: skip
+    message = forms.CharField(
+        label="Your question",
+        max_length=2000,
+        help_text="For example: the city has a new mayor, who wants to sign on.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            **_required("your question"),
+            "max_length": "Your question must be 2,000 characters or fewer.",
+        },
+    )
+
+    class Meta:
+        model = OfficeNote
+        fields = ["asker_name", "asker_email", "asker_phone", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, hint in {"asker_name": "name", "asker_email": "email"}.items():
+            self.fields[name].widget.attrs["autocomplete"] = hint
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*map(_hinted, self.fields))
+
+    def clean_asker_phone(self) -> str:
+        raw = self.cleaned_data["asker_phone"].strip()
+        return parse_phone(raw)[0] if raw else ""

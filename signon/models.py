@@ -272,6 +272,27 @@ class Signature(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def reference(self) -> str:
+        """What the office quotes to the conference: the row's number, which staff
+        open in admin (it says nothing about the office or its contact)."""
+        return f"S-{self.pk:05d}"
+
+    @property
+    def masked_email(self) -> str:
+        """The contact's address as the thanks page shows it: "c…e@city.gov"."""
+        local, _, domain = self.contact_email.rpartition("@")
+        shown = local[:1] + "…" + (local[-1:] if len(local) > 2 else "")
+        return f"{shown}@{domain}"
+
+    @property
+    def email_can_be_corrected(self) -> bool:
+        """Until it is confirmed, a mistyped contact address can be corrected."""
+        return self.email_confirmed_at is None and self.status in (
+            self.Status.PENDING,
+            self.Status.HELD,
+        )
+
+    @property
     def mayor_name(self) -> str:
         return f"{self.mayor_first_name} {self.mayor_last_name}"
 
@@ -453,3 +474,24 @@ class Delivery(models.Model):
                     code="delivery_frozen",
                 )
         super().save(*args, **kwargs)
+
+
+class OfficeNote(models.Model):
+    """A question from an office whose city is already on the letter (a new mayor, a
+    correction), asked from the duplicate answer: a note on the existing signature
+    for staff, never a second signature."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="notes")
+    asker_name = models.CharField("from", max_length=200, help_text="Not displayed publicly.")
+    asker_email = models.EmailField("e-mail", help_text="Not displayed publicly.")
+    asker_phone = models.CharField(
+        "phone", max_length=40, blank=True, help_text="Not displayed publicly."
+    )
+    message = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Question from {self.asker_name} on {self.signature}"

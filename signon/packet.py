@@ -20,7 +20,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    KeepTogether,
     ListFlowable,
     ListItem,
     Paragraph,
@@ -130,18 +132,58 @@ def _text_story(version: LetterVersion, styles: dict) -> list:
     return story
 
 
+def _name_table(grid: list[list]) -> Table:
+    table = Table(grid, colWidths=[(7.0 * inch) / COLUMNS] * COLUMNS, hAlign="LEFT")
+    table.setStyle(NAME_GRID)
+    return table
+
+
+# Rows of names a state's heading keeps with it on its page.
+KEEP_WITH_HEADING = 2
+
+
 def _name_grid(rows: list[DeliveredSignatory], styles: dict) -> list:
-    """Signatories under their state's name, in columns."""
+    """Signatories under their state's name, in columns; a heading never ends a page."""
     story = []
     for state_name, group in groupby(rows, key=lambda row: row.state_name):
         names = [Paragraph(escape(row.name_and_city), styles["name"]) for row in group]
-        story.append(Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"]))
+        heading = Paragraph(f"{escape(state_name)} ({len(names)})", styles["state"])
         grid = [names[i : i + COLUMNS] for i in range(0, len(names), COLUMNS)]
         grid[-1] += [""] * (COLUMNS - len(grid[-1]))
-        table = Table(grid, colWidths=[(7.0 * inch) / COLUMNS] * COLUMNS, hAlign="LEFT")
-        table.setStyle(NAME_GRID)
-        story.append(table)
+        first, rest = grid[:KEEP_WITH_HEADING], grid[KEEP_WITH_HEADING:]
+        story.append(KeepTogether([heading, _name_table(first)]))
+        if rest:
+            story.append(_name_table(rest))
     return story
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that knows the page count when it saves: "Page x of y" on every page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.draw_page_label(total)
+            super().showPage()
+        super().save()
+
+    def draw_page_label(self, total: int) -> None:
+        # Set by delivery_packet_pdf: where and in which font the label goes.
+        font, size, x, y = self.page_label_at
+        self.saveState()
+        self.setFillColor(GREY)
+        self.setFont(font, size)
+        self.drawRightString(x, y, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
 
 
 def delivery_packet_pdf(delivery: Delivery) -> bytes:
@@ -158,7 +200,8 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
             "body": (regular, 11, 15.5, colors.black, 0, 8),
             "h2": (bold, 14, 18, NAVY, 6, 6),
             "state": (bold, 10.5, 13, NAVY, 8, 3),
-            "name": (regular, 8.5, 10.5, colors.black, 0, 0),
+            # At least 9 pt: the list is what its recipients read.
+            "name": (regular, 9.5, 12, colors.black, 0, 0),
         }.items()
     }  # fmt: skip
     letter, version = delivery.letter, delivery.version
@@ -229,7 +272,6 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
         canvas.setFillColor(GREY)
         canvas.setFont(regular, 7.5)
         canvas.drawString(left, 0.52 * inch, footer[0])
-        canvas.drawRightString(right, 0.52 * inch, f"Page {doc.page}")
         canvas.setFont(regular, 6)
         canvas.drawString(left, 0.38 * inch, footer[1])
         canvas.restoreState()
@@ -240,5 +282,12 @@ def delivery_packet_pdf(delivery: Delivery) -> bytes:
         topMargin=0.75 * inch, bottomMargin=0.85 * inch, title=letter.title,
         author="The U.S. Conference of Mayors",
     )  # fmt: skip
-    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    page_label_at = (regular, 7.5, LETTER[0] - 0.75 * inch, 0.52 * inch)
+
+    def numbered_canvas(*args, **kwargs) -> _NumberedCanvas:
+        canvas = _NumberedCanvas(*args, **kwargs)
+        canvas.page_label_at = page_label_at
+        return canvas
+
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer, canvasmaker=numbered_canvas)
     return buffer.getvalue()

@@ -21,10 +21,10 @@ from django.views.decorators.cache import never_cache
 from letters.diff import text_diff_html
 from letters.models import Letter
 
-from . import abuse, normalize, page_cache, public_list, tasks
+from . import abuse, normalize, page_cache, public_list, tasks, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
-from .forms import SignatureForm
+from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
 from .models import Signature
 from .page_cache import cached_page
 from .public_list import (
@@ -39,6 +39,11 @@ from .public_list import (
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
 THANKS_SESSION_KEY = "signon_last_signature"
+# The office this browser was told is already on a letter, for the question form
+# that follows the duplicate answer (city and state only: they are public).
+DUPLICATE_SESSION_KEY = "signon_duplicate_office"
+# The privacy notice's promise; `manage.py purge_contact_details --days 365` keeps it.
+PURGE_DAYS = 365
 
 log = logging.getLogger("signon.views")
 
@@ -71,7 +76,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
     # Each row's version too: the page names who signed an earlier text.
-    fields = (*LIST_FIELDS, "letter_version_id")
+    fields = (*LIST_FIELDS, "letter_version_id", "approved_at")
     wanted = ListFilter.from_params(request.GET)
     if wanted.is_active:
         # A filtered view: this worker's copy of the list, when still current.
@@ -92,6 +97,10 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
             "earlier_versions": _earlier_versions(letter, rows),
+            # The newest approval: when the list last grew.
+            "last_updated": max(
+                (row["approved_at"] for row in rows if row["approved_at"]), default=None
+            ),
         },
     )
 
@@ -162,22 +171,30 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "signon/closed.html", {"letter": letter}, status=status)
 
     if request.method == "POST":
-        if limited := abuse.count_sign_on_post(request):
-            return _too_many_requests(request, letter, limited)
         form = SignatureForm(request.POST, letter=letter)
         if not form.shown_version_is_current():
+            if limited := abuse.count_sign_on_post(request, valid=False):
+                return _too_many_requests(request, form, limited)
             # The text changed after this page was loaded: save nothing, show the
             # words as they stand with what was typed, and ask to sign again.
             context = {"letter": letter, "form": form.for_current_version()}
             return render(request, "signon/sign.html", {**context, "version_changed": True})
-        if form.is_valid():
+        valid = form.is_valid()
+        # Only a valid sign-on counts toward the strict limit: a person who
+        # corrects the form five times is not refused on the sixth.
+        if limited := abuse.count_sign_on_post(request, valid=valid):
+            return _too_many_requests(request, form, limited)
+        if valid:
             return _save_sign_on(request, form)
-        if form.has_error("city", code="duplicate") and _is_resubmission(request, form):
-            # A double click or a re-sent form: the first one was received.
-            return redirect("signon:thanks", slug=letter.slug)
+        if form.has_error("city", code="duplicate"):
+            if _is_resubmission(request, form):
+                # A double click or a re-sent form: the first one was received.
+                return redirect("signon:thanks", slug=letter.slug)
+            _remember_duplicate(request, form)
     else:
         form = SignatureForm(letter=letter)
-    return render(request, "signon/sign.html", {"letter": letter, "form": form})
+    context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
+    return render(request, "signon/sign.html", context)
 
 
 # The form takes no files: abuse.RefuseUploadsMiddleware refuses or skips any upload.
@@ -230,8 +247,11 @@ def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
             if _is_resubmission(request, form):
                 return redirect("signon:thanks", slug=letter.slug)
             city, state = form.cleaned_data["city"], form.cleaned_data["state"]
+            form.duplicate_city = city
             form.add_error("city", form.duplicate_error(city, state))
-            return render(request, "signon/sign.html", {"letter": letter, "form": form})
+            _remember_duplicate(request, form)
+            context = {"letter": letter, "form": form, "contact": conference_contact(letter)}
+            return render(request, "signon/sign.html", context)
         if reason:
             abuse.log_bot(request, reason, letter.slug)
         request.session[THANKS_SESSION_KEY] = signature.pk
@@ -247,17 +267,83 @@ def _first_from_form(nonce: str) -> Signature | None:
 
 
 def _too_many_requests(
-    request: HttpRequest, letter: Letter, limited: abuse.Limited
+    request: HttpRequest, form: SignatureForm, limited: abuse.Limited
 ) -> HttpResponse:
+    """The form again, with what was typed, saying when to try again and whom to ask."""
+    letter = form.letter
     minutes = max(1, -(-limited.retry_after // 60))
     response = render(
         request,
-        "429.html",
-        {"letter": letter, "minutes": minutes, "contact": conference_contact(letter)},
+        "signon/sign.html",
+        {
+            "letter": letter,
+            "form": form,
+            "limited": {"minutes": minutes},
+            "contact": conference_contact(letter),
+        },
         status=429,
     )
     response["Retry-After"] = str(limited.retry_after)
     return response
+
+
+def _remember_duplicate(request: HttpRequest, form: SignatureForm) -> None:
+    if not form.letter.is_list_published:
+        return  # under embargo nothing may confirm that this city signed
+    city, state = form.duplicate_city or form.cleaned_data["city"], form.cleaned_data["state"]
+    request.session[DUPLICATE_SESSION_KEY] = {
+        "letter": form.letter.pk,
+        "key": normalize.office_key(city, state),
+        "city": city,
+        "state": state,
+    }
+
+
+def ask_conference(request: HttpRequest, slug: str) -> HttpResponse:
+    """A question about an office already on the letter, as a note on its signature.
+
+    Reached from the duplicate answer; the office comes from this browser's
+    session, never from the address. A note is never a second signature.
+    """
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    office = request.session.get(DUPLICATE_SESSION_KEY)
+    if not office or office.get("letter") != letter.pk:
+        office = None
+    if request.session.pop("signon_question_sent", None):
+        return render(request, "signon/ask.html", {"letter": letter, "sent": True})
+    form = OfficeNoteForm(request.POST or None)
+    if request.method == "POST" and office is not None:
+        valid = form.is_valid()
+        if limited := abuse.count_sign_on_post(request, valid=valid):
+            response = render(
+                request,
+                "signon/ask.html",
+                {"letter": letter, "form": form, "office": office,
+                 "limited": {"minutes": max(1, -(-limited.retry_after // 60))},
+                 "contact": conference_contact(letter)},
+                status=429,
+            )  # fmt: skip
+            response["Retry-After"] = str(limited.retry_after)
+            return response
+        if valid:
+            signature = (
+                Signature.objects.live().filter(letter=letter, office_key=office["key"]).first()
+            )
+            if signature is not None:
+                note = form.save(commit=False)
+                note.signature = signature
+                note.save()
+                del request.session[DUPLICATE_SESSION_KEY]
+                request.session["signon_question_sent"] = True
+                return redirect("signon:ask", slug=letter.slug)
+            # The earlier sign-on was withdrawn or rejected meanwhile: nothing to
+            # add a note to, and the office can simply sign on.
+            office = {**office, "gone": True}
+    context = {"letter": letter, "form": form, "office": office}
+    return render(request, "signon/ask.html", {**context, "contact": conference_contact(letter)})
+
+
+ask_conference.takes_no_files = True
 
 
 def _office_taken(form: SignatureForm) -> bool:
@@ -288,16 +374,67 @@ def _is_resubmission(request: HttpRequest, form: SignatureForm) -> bool:
 
 @never_cache
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
+    """What happens next, for the browser that just signed on: where the link went,
+    for how long, the reference to quote, and a way to correct a mistyped address."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     signature = None
     last_pk = request.session.get(THANKS_SESSION_KEY)
     if last_pk:
         signature = (
             Signature.objects.filter(pk=last_pk, letter=letter)
-            .only("mayor_first_name", "mayor_last_name", "city", "state", "status")
+            .only("mayor_first_name", "mayor_last_name", "city", "state", "status",
+                  "contact_email", "email_confirmed_at", "letter_id")
             .first()
-        )
-    return render(request, "signon/thanks.html", {"letter": letter, "signature": signature})
+        )  # fmt: skip
+    can_correct = signature is not None and signature.email_can_be_corrected
+    correction = EmailCorrectionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not can_correct:
+            return redirect("signon:thanks", slug=letter.slug)
+        if correction.is_valid():
+            if abuse.count_email_correction(signature.pk):
+                with transaction.atomic():
+                    # The receipt, with a fresh link, is owed again to the corrected
+                    # address; queued with the change, sent by the worker (nothing
+                    # while held).
+                    Signature.objects.filter(pk=signature.pk).update(
+                        contact_email=correction.cleaned_data["contact_email"],
+                        receipt_sent_at=None,
+                    )
+                    tasks.queue_mail(signature)
+                request.session["signon_email_corrected"] = signature.pk
+                return redirect("signon:thanks", slug=letter.slug)
+            correction.add_error(
+                "contact_email",
+                "This address has been changed too many times. Please contact "
+                f"{conference_contact(letter)} to correct it.",
+            )
+    corrected = signature is not None and (
+        request.session.pop("signon_email_corrected", None) == signature.pk
+    )
+    return render(
+        request,
+        "signon/thanks.html",
+        {
+            "letter": letter,
+            "signature": signature,
+            "correction": correction if can_correct else None,
+            "corrected": corrected,
+            "expiry_hours": int(tokens.MAX_AGE.total_seconds() // 3600),
+            "review_time": settings.SIGNON_REVIEW_TIME,
+            "contact": conference_contact(letter),
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice: what the form collects, why, who sees it, how long it is kept."""
+    context = {
+        "purge_days": PURGE_DAYS,
+        "held_days": settings.SIGNON_HELD_DAYS,
+        "contact_email": settings.CONFERENCE_CONTACT_EMAIL,
+    }
+    return render(request, "signon/privacy.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

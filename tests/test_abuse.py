@@ -146,12 +146,40 @@ def test_the_daily_limit_counts_too(client, letter, settings):
 
 
 @pytest.mark.django_db
-def test_invalid_posts_count_towards_the_limit(client, letter, settings):
+def test_a_person_correcting_the_form_many_times_is_not_refused(client, letter, settings):
     settings.SIGNON_RATE_LIMITS = [(2, 600)]
-    for _ in range(2):
+    settings.SIGNON_INVALID_RATE_LIMITS = [(30, 600)]
+    for _ in range(6):
         assert client.post(SIGN_URL, form_data(contact_phone="123")).status_code == 200
-    assert client.post(SIGN_URL, form_data()).status_code == 429
-    assert Signature.objects.count() == 0
+    assert client.post(SIGN_URL, form_data()).status_code == 302
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_invalid_posts_count_towards_a_looser_limit_of_their_own(client, letter, settings):
+    settings.SIGNON_RATE_LIMITS = [(5, 600)]
+    settings.SIGNON_INVALID_RATE_LIMITS = [(3, 600)]
+    for _ in range(3):
+        assert client.post(SIGN_URL, form_data(contact_phone="123")).status_code == 200
+    refused = client.post(SIGN_URL, form_data(contact_phone="456"))
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 600
+    # A valid sign-on still goes through: the strict limit has not been touched.
+    assert client.post(SIGN_URL, form_data()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_refused_post_keeps_what_was_typed_and_says_when_and_whom_to_ask(
+    client, letter, settings
+):
+    settings.SIGNON_RATE_LIMITS = [(1, 600)]
+    assert client.post(SIGN_URL, form_data()).status_code == 302
+    refused = client.post(SIGN_URL, form_data(city="Peoria", mayor_first_name="Grace"))
+    assert refused.status_code == 429
+    assert 'value="Peoria"' in refused.text and 'value="Grace"' in refused.text
+    assert "try again in 10 minutes" in refused.text
+    assert "questions@conference.example" in refused.text
+    assert not Signature.objects.filter(city="Peoria").exists()
 
 
 @pytest.mark.django_db

@@ -36,10 +36,18 @@ def test_the_seed_letter_reads_word_for_word(client):
 
 
 @pytest.mark.django_db
-def test_the_questions_line_reads_cleanly_without_and_with_an_address(client, letter):
+def test_the_questions_line_reads_cleanly_without_and_with_an_address(client, letter, settings):
+    settings.CONFERENCE_CONTACT_EMAIL = ""
     html = client.get(LETTER_URL).text
     assert "Questions? Please contact Laura DeKoven Waxman." in html
     assert "[email" not in html
+
+    # A name with no address of its own leads to the conference's address.
+    settings.CONFERENCE_CONTACT_EMAIL = "questions@conference.example"
+    letter.save()  # the page cache follows the letter's row
+    html = client.get(LETTER_URL).text
+    mailto = '<a href="mailto:questions@conference.example">questions@conference.example</a>'
+    assert f"Questions? Please contact Laura DeKoven Waxman at {mailto}." in html
 
     letter.questions_contact_email = "lwaxman@usmayors.example"
     letter.save()

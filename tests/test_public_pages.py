@@ -66,14 +66,20 @@ def test_errors_are_summarized_at_the_top_and_tied_to_their_fields(client, lette
     assert "<title>Error: Sign on:" in html
     start = html.index('id="error-summary"')
     summary = html[start : html.index("</div>", start)]
-    assert '<a href="#id_city">City: Enter the city.</a>' in summary
-    assert '<a href="#id_contact_email">E-Mail Address: Enter an e-mail address like' in summary
+    assert '<h2 id="error-summary-title" class="h5">There is a problem</h2>' in summary
+    assert '<a href="#id_city">Enter the city.</a>' in summary
+    assert '<a href="#id_contact_email">Enter an e-mail address like' in summary
     assert html.index('id="error-summary"') < html.index("<form")
     assert re.search(
         r'<input[^>]*name="contact_email"[^>]*aria-invalid="true"[^>]*'
-        r'aria-describedby="id_contact_email_error"',
+        r'aria-describedby="id_contact_email_helptext id_contact_email_error"',
         html,
     )
+    # GOV.UK's order: the label, its hint, the error, then the input.
+    label = html.index('<label for="id_contact_email"')
+    hint = html.index('id="id_contact_email_helptext"')
+    error = html.index('id="id_contact_email_error"')
+    assert label < hint < error < html.index('<input type="email" name="contact_email"')
     assert 'id="id_contact_email_error"' in html
     assert 'value="not-an-address"' in html
     assert 'value="Ada"' in html
@@ -204,7 +210,7 @@ def test_a_cookie_set_beside_public_caching_makes_the_response_private(rf):
 
 
 @pytest.mark.django_db
-def test_a_public_visitors_session_is_not_saved_on_every_request(client, letter):
+def test_a_public_visitors_session_is_not_saved_on_every_request(client, letter, settings):
     assert client.post(SIGN_URL, form_data()).status_code == 302
     assert client.session[THANKS_SESSION_KEY]
     session_key = client.session.session_key
@@ -212,7 +218,9 @@ def test_a_public_visitors_session_is_not_saved_on_every_request(client, letter)
     for url in ("/", LETTER_URL, reverse("signon:thanks", kwargs={"slug": letter.slug})):
         response = client.get(url)
         assert response.status_code == 200
-        assert not response.cookies, url
+        # The thanks page's address-correction form renews the CSRF cookie; no page
+        # saves the session again.
+        assert settings.SESSION_COOKIE_NAME not in response.cookies, url
     # The session still holds the visitor's submission.
     assert client.session.session_key == session_key
     assert client.session[THANKS_SESSION_KEY]

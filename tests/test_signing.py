@@ -45,7 +45,7 @@ def test_an_invalid_submission_saves_nothing_and_keeps_what_was_typed(client, le
     assert Signature.objects.count() == 0
     assert 'value="Peñasco"' in response.text
     assert 'value="chris.aide@springfield.il.gov"' in response.text
-    assert "Please correct 1 field" in response.text
+    assert "There is a problem" in response.text
 
 
 @pytest.mark.django_db

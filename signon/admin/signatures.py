@@ -8,6 +8,7 @@ history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -30,7 +31,7 @@ from letters.models import Letter
 from .. import audit, normalize, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
-from ..models import TRANSITIONS, InvalidTransition, Signature
+from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .links import admin_page, change_url, changelist_url, row_id
 
@@ -291,6 +292,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "office_key", "status_display", "decision", "decision_reason", "reviewed_by",
         "reviewed_at", "approved_at", "email_confirmation", "official_domain_detail",
         "conflict_detail", "mail_status", "letter_version", "created_at", "updated_at",
+        "office_questions",
     ]  # fmt: skip
     fieldsets = [
         ("Mayor", {"fields": ["letter", "mayor_first_name", "mayor_last_name", "city", "state"]}),
@@ -298,12 +300,32 @@ class SignatureAdmin(admin.ModelAdmin):
         ("Verification", {"fields": VERIFICATION_FIELDS}),
         ("Decision", {"fields": DECISION_FIELDS}),
         ("E-mail", {"fields": ["mail_status"]}),
+        ("Questions from the office (private)", {"fields": ["office_questions"]}),
         ("Record", {"fields": ["letter_version", "office_key", "created_at", "updated_at"]}),
     ]
     actions = [
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
         "retry_mail", "export_csv", "release_selected",
     ]  # fmt: skip
+
+    @admin.display(description="questions")
+    def office_questions(self, obj: Signature) -> SafeString | str:
+        """What the office asked from the duplicate answer (a new mayor, a mistake)."""
+        notes = OfficeNote.objects.filter(signature=obj) if obj.pk else []
+        if not notes:
+            return "None."
+        return format_html_join(
+            "", "<p><strong>{}</strong>, from {} ({}{}):<br>{}</p>",
+            ((dateformat.format(timezone.localtime(n.created_at), "M j, Y, P"), n.asker_name,
+              n.asker_email, f", {n.asker_phone}" if n.asker_phone else "", n.message)
+             for n in notes),
+        )  # fmt: skip
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        # The reference an office quotes from its thanks page or receipt ("S-00042").
+        if match := re.fullmatch(r"\s*[sS]-?0*(\d{1,12})\s*", search_term):
+            return queryset.filter(pk=int(match[1])), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()

@@ -2,7 +2,8 @@
 
 The public record (mayor, city, state, status, dates) stays; the contact
 person's name, e-mail and phone go, with the last mail error (which can quote
-the address). A closed or delivered letter counts as closed since its last
+the address) and any question an office asked about the signature (OfficeNote).
+A closed or delivered letter counts as closed since its last
 change (``Letter.updated_at``): editing it restarts the clock, which errs on the
 side of keeping data a little longer. An open letter is closed since its deadline.
 
@@ -22,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from letters.models import Letter
-from signon.models import Signature
+from signon.models import OfficeNote, Signature
 
 log = logging.getLogger("signon.purge")
 
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             if not dry_run:
                 signatures.update(**{field: "" for field in CONTACT_FIELDS},
                                   updated_at=timezone.now())  # fmt: skip
+                # Questions offices asked about a signature carry who asked: gone too.
+                OfficeNote.objects.filter(signature__letter__in=letters).delete()
         verb = "Would purge" if dry_run else "Purged"
         message = (
             f"{verb} the contact details of {count} signature(s) on {letter_count} letter(s) "
