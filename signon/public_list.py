@@ -19,6 +19,7 @@ apostrophe (``neutralize``).
 """
 
 import csv
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +27,7 @@ from html import escape
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
@@ -61,7 +63,19 @@ class StateGroup:
         # line breaks: a name holds none (the form collapses whitespace; admin
         # inputs are one line), so each marks exactly one place.
         text = "\n".join(signatory_line(row) for row in self.signatories)
-        items = "<li>" + escape(text).replace("\n", "</li>\n<li>") + "</li>"
+        lines = escape(text).split("\n")
+        if self.signatories and "approved_at" in self.signatories[0]:
+            # When each mayor was listed: a reader's reason to trust the list.
+            # Few distinct days, so each is formatted once.
+            days: dict = {}
+            lines = [
+                f'<span class="signatories__name">{line}</span> '
+                f"{days.get(day) or days.setdefault(day, _approved_on(day))}"
+                for line, day in zip(
+                    lines, (_day(row["approved_at"]) for row in self.signatories), strict=True
+                )
+            ]
+        items = "<li>" + "</li>\n<li>".join(lines) + "</li>"
         code, name = self.code, escape(self.name)
         return mark_safe(  # noqa: S308 -- code is a USPS code; every other value is escaped
             f'<section class="signatories__state" aria-labelledby="state-{code}" '
@@ -176,6 +190,19 @@ def group_by_state(rows: list[dict]) -> list[StateGroup]:
             groups[code] = StateGroup(code=code, name=State(code).label)
         groups[code].signatories.append(row)
     return sorted(groups.values(), key=lambda group: group.name)
+
+
+def _day(moment) -> datetime.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _approved_on(day: datetime.date | None) -> str:
+    if day is None:
+        return ""
+    return (
+        f'<time class="signatories__date" datetime="{day.isoformat()}">'
+        f"listed {date_format(day, 'M j, Y')}</time>"
+    )
 
 
 def signatory_line(row: dict) -> str:

@@ -1,5 +1,6 @@
 """The public letter page: grouped list, filter and search without JavaScript, print view."""
 
+import datetime
 import re
 
 import pytest
@@ -10,13 +11,13 @@ from django.utils import timezone
 
 from signon.models import Signature
 
-from .conftest import approve
+from .conftest import approve, make_signature
 
 APPROVED = Signature.Status.APPROVED
 
 
 def shown_names(html: str) -> list[str]:
-    return re.findall(r"<li>(Mayor [^<]+)</li>", html)
+    return re.findall(r"<li>(?:<span class=\"signatories__name\">)?(Mayor [^<]+)<", html)
 
 
 @pytest.mark.django_db
@@ -195,3 +196,15 @@ def test_a_shared_link_previews_the_letters_title_and_summary(client, letter, se
         in html
     )
     assert f"<title>{letter.title} · U.S. Conference of Mayors</title>" in html
+
+
+@pytest.mark.django_db
+def test_each_name_says_when_it_was_listed_in_eastern_time(client, letter):
+    # 02:30 UTC on March 4 is still March 3 in Washington.
+    moment = datetime.datetime(2026, 3, 4, 2, 30, tzinfo=datetime.UTC)
+    make_signature(letter, city="Austin", state="TX", status="approved", approved_at=moment)
+    html = client.get(letter.get_absolute_url()).text
+    assert (
+        '<li><span class="signatories__name">Mayor Ada Lovelace, Austin, TX</span> '
+        '<time class="signatories__date" datetime="2026-03-03">listed Mar 3, 2026</time></li>'
+    ) in html

@@ -25,7 +25,9 @@
   // as signatories.ListFilter does on the server.
   function searchText(item) {
     if (item.searchText === undefined) {
-      var line = item.textContent.replace(/^Mayor /, "").replace(/, [A-Z]{2}$/, "");
+      // The name's own span: the date after it is not searched.
+      var name = item.querySelector(".signatories__name") || item;
+      var line = name.textContent.replace(/^Mayor /, "").replace(/, [A-Z]{2}$/, "");
       item.searchText = fold(line, false);
     }
     return item.searchText;

@@ -16,7 +16,7 @@ pytestmark = BROWSER_TEST
 
 
 def visible_names(page: Page) -> list[str]:
-    return page.locator("#signatories-groups li:visible").all_inner_texts()
+    return page.locator("#signatories-groups li:visible .signatories__name").all_inner_texts()
 
 
 def test_it_filters_as_you_type_and_announces_the_count(page: Page, site, listed):
