@@ -22,9 +22,11 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -46,10 +48,16 @@ STATIC_DIR = ROOT / "staticfiles" / "bench"
 # A throwaway staff account in the bench database only.
 ADMIN_PASSWORD = "bench-only-password"  # noqa: S105
 
-# The issue's targets, as ratios to the static file in the same run.
+NGINX_STATIC = "nginx: static file"
+NGINX_PAGE = "nginx: letter page"
+# Each row is compared with the static file served by the same front: gunicorn
+# + WhiteNoise for the app's rows, nginx (deploy/nginx.conf, HTTPS) for nginx's.
+REFERENCE = {NGINX_STATIC: NGINX_STATIC, NGINX_PAGE: NGINX_STATIC}
+# The issues' targets, as ratios to that reference in the same run.
 TARGETS = {
     "letter page, warm": {1400: 0.75, 20000: 0.45},
     "letter page, cold render": {1400: 0.06},
+    NGINX_PAGE: {100: 0.5, 1400: 0.5, 20000: 0.5},
 }
 
 FIRST = (
@@ -211,8 +219,24 @@ class Gunicorn:
         self.log.close()
 
 
-def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+def connect(base: int | str, timeout: float = 120) -> http.client.HTTPConnection:
+    """A connection to a gunicorn port, or to a base URL (https:// through nginx)."""
+    if isinstance(base, int):
+        return http.client.HTTPConnection("127.0.0.1", base, timeout=timeout)
+    scheme, host, port = re.fullmatch(r"(https?)://([^:/]+):(\d+)", base).groups()
+    if scheme == "https":
+        # The bench's own self-signed certificate, made by nginx_server a moment ago.
+        context = ssl._create_unverified_context()  # noqa: S323
+        return http.client.HTTPSConnection(host, int(port), timeout=timeout, context=context)
+    return http.client.HTTPConnection(host, int(port), timeout=timeout)
+
+
+def url(base: int | str, path: str) -> str:
+    return f"http://127.0.0.1:{base}{path}" if isinstance(base, int) else base + path
+
+
+def get(port: int | str, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    conn = connect(port)
     try:
         conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
@@ -226,10 +250,10 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(port: int, path: str, seconds: int) -> dict:
+def wrk(port: int | str, path: str, seconds: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "30s",
-         "-H", f"Accept-Encoding: {ACCEPT}", f"http://127.0.0.1:{port}{path}"],
+         "-H", f"Accept-Encoding: {ACCEPT}", url(port, path)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     result = {
@@ -245,7 +269,7 @@ def wrk(port: int, path: str, seconds: int) -> dict:
     return result
 
 
-def sizes(port: int, path: str) -> tuple[int, int]:
+def sizes(port: int | str, path: str) -> tuple[int, int]:
     plain = get(port, path)
     packed = get(port, path, {"Accept-Encoding": ACCEPT})
     assert plain[0] == packed[0] == 200, (plain[0], packed[0])
@@ -253,7 +277,7 @@ def sizes(port: int, path: str) -> tuple[int, int]:
     return len(plain[2]), len(packed[2])
 
 
-def measure_pages(targets: dict[str, tuple[int, str]]) -> dict[str, list[dict]]:
+def measure_pages(targets: dict[str, tuple[int | str, str]]) -> dict[str, list[dict]]:
     """Each page in turn, round after round, the order rotating so none always goes first."""
     for port, path in targets.values():
         wrk(port, path, 1)  # warm every worker (and its cache) before counting
@@ -266,7 +290,7 @@ def measure_pages(targets: dict[str, tuple[int, str]]) -> dict[str, list[dict]]:
     return results
 
 
-def form_fields(port: int) -> tuple[str, dict]:
+def form_fields(port: int | str) -> tuple[str, dict]:
     """What a browser would send besides the visible fields: the CSRF cookie and hidden inputs."""
     status, headers, body = get(port, f"/letters/{SLUG}/sign/")
     assert status == 200, status
@@ -275,34 +299,42 @@ def form_fields(port: int) -> tuple[str, dict]:
     return cookie, hidden
 
 
-def signon_load(ports: list[int], n: int) -> dict:
-    """n sign-ons for distinct cities, from 8 clients, alternating between two instances."""
+def signon_load(ports: list[int | str], n: int, exclude: set[str] = frozenset()) -> dict:
+    """n sign-ons for distinct cities, from 8 clients, alternating between the given bases.
+
+    Two gunicorn ports (each client posts to one of them), or one nginx URL in
+    front of both. Cities in ``exclude`` (signed in an earlier load) are skipped.
+    """
     rng = random.Random(7)
     cities = []
     for stem in CITY_STEMS:
         for tail in SIGNON_TAILS:
             for prefix in CITY_PREFIXES[3:]:
                 cities.append((f"{prefix}{stem}{tail}", rng.choice(["TX", "OH", "CA", "PA"])))
-    cities = sorted(set(cities))[:n]
+    cities = sorted(pair for pair in set(cities) if pair[0] not in exclude)[:n]
     clients = 8
     statuses: list[int] = []
     lock = threading.Lock()
 
     def run(worker: int) -> None:
         port = ports[worker % len(ports)]
-        cookie, hidden = form_fields(port)
         for city, state in cities[worker::clients]:
+            # A fresh form each time, as a browser loads it: a form's stamp is good for one
+            # sign-on (a reused one gets the same thanks page, and nothing is saved).
+            cookie, hidden = form_fields(port)
             body = urllib.parse.urlencode({
                 **hidden, "mayor_first_name": "Alex", "mayor_last_name": "Rivera",
                 "city": city, "state": state, "contact_first_name": "Sam",
                 "contact_last_name": "Lee", "contact_email": "sam.lee@example.gov",
                 "contact_phone": "(202) 555-0143",
             })  # fmt: skip
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn = connect(port, timeout=60)
             try:
                 conn.request("POST", f"/letters/{SLUG}/sign/", body, {
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Cookie": f"csrftoken={cookie}",
+                    # Over HTTPS, Django's CSRF check wants a same-origin Referer.
+                    "Referer": url(port, f"/letters/{SLUG}/sign/"),
                 })  # fmt: skip
                 response = conn.getresponse()
                 response.read()
@@ -325,40 +357,30 @@ def signon_load(ports: list[int], n: int) -> dict:
     from signon.models import Signature
 
     successes = statuses.count(302)
-    rows = Signature.objects.filter(status=Signature.Status.PENDING).count()
+    signed = {city for city, _state in cities}
+    rows = Signature.objects.filter(status=Signature.Status.PENDING, city__in=signed).count()
     return {
         "posted": len(statuses),
         "successes": successes,
         "rows": rows,
         "server_errors": sum(1 for s in statuses if s >= 500 or s == 0),
         "per_second": successes / elapsed,
+        "cities": signed,
+        "statuses": sorted(set(statuses)),
     }
 
 
 def admin_timings(port: int) -> dict[str, float]:
     """Median time of the signature changelist (and a filter, a search) as staff see it."""
-    status, headers, body = get(port, "/admin/login/")
-    cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request(
-        "POST",
-        "/admin/login/",
-        urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "username": "bench",
-                "password": ADMIN_PASSWORD,
-                "next": "/admin/",
-            }
-        ),
-        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-    )
-    response = conn.getresponse()
-    response.read()
-    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
-    conn.close()
-    cookies = {"Cookie": f"csrftoken={cookie}; sessionid={session}"}
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    # Staff reach the desk with a password and a second factor: a session marked
+    # verified, in the shared database, as the suite's admin tests make one.
+    from tests.conftest import log_in_with_device
+
+    desk = log_in_with_device(Client(), get_user_model().objects.get(username="bench"))
+    cookies = {"Cookie": f"sessionid={desk.cookies['sessionid'].value}"}
     timings = {}
     base = "/admin/signon/signature/"
     for label, path in (
@@ -376,34 +398,45 @@ def admin_timings(port: int) -> dict[str, float]:
     return timings
 
 
-def table(n: int, byte_sizes: dict, results: dict, signons: dict, admin: dict) -> str:
-    static_rps = statistics.median(r["rps"] for r in results["static file"])
+def table(
+    n: int, byte_sizes: dict, results: dict, signons: dict, nginx_signons: dict, admin: dict
+) -> str:
+    def median_rps(name: str) -> float:
+        return statistics.median(r["rps"] for r in results[name])
+
+    def ratio(name: str) -> float:
+        return median_rps(name) / median_rps(REFERENCE.get(name, "static file"))
+
     lines = [
         f"N = {n:,} approved signatories  ({ROUNDS} alternating rounds of {SECONDS} s; "
-        f"wrk -t2 -c{CONNECTIONS}, Accept-Encoding: {ACCEPT}; gunicorn {WORKERS} sync workers)",
+        f"wrk -t2 -c{CONNECTIONS}, Accept-Encoding: {ACCEPT}; gunicorn {WORKERS} sync workers; "
+        "nginx rows over HTTPS/1.1 through deploy/nginx.conf, compared with nginx's static file)",
         f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'bytes':>11}{'compressed':>11}"
         f"{'vs static':>11}{'errors':>8}",
     ]
     for name, runs in results.items():
-        rps = statistics.median(r["rps"] for r in runs)
+        rps = median_rps(name)
         plain, packed = byte_sizes[name]
         lines.append(
             f"{name:<26}{rps:>9,.0f}{statistics.median(r['p50'] for r in runs):>9.1f}"
             f"{statistics.median(r['p99'] for r in runs):>9.1f}{plain:>11,}{packed:>11,}"
-            f"{rps / static_rps:>10.0%}{sum(r['bad'] for r in runs):>8}"
+            f"{ratio(name):>10.0%}{sum(r['bad'] for r in runs):>8}"
         )
     for name, sizes_and_floors in TARGETS.items():
         floor = sizes_and_floors.get(n)
         if floor is not None:
-            ratio = statistics.median(r["rps"] for r in results[name]) / static_rps
-            verdict = "met" if ratio >= floor else "NOT met"
-            lines.append(f"target: {name} >= {floor:.0%} of static: {ratio:.0%}, {verdict}")
-    lines.append(
-        f"sign-on POST, 2 instances: {signons['per_second']:,.0f} sign-ons/s; "
-        f"{signons['successes']} of {signons['posted']} succeeded; rows {signons['rows']} "
-        f"({'==' if signons['rows'] == signons['successes'] else '!='} successes); "
-        f"5xx/failed: {signons['server_errors']}"
-    )
+            reference = REFERENCE.get(name, "static file")
+            verdict = "met" if ratio(name) >= floor else "NOT met"
+            lines.append(
+                f"target: {name} >= {floor:.0%} of {reference}: {ratio(name):.0%}, {verdict}"
+            )
+    for label, load in (("2 instances", signons), ("nginx, 2 nodes", nginx_signons)):
+        lines.append(
+            f"sign-on POST, {label}: {load['per_second']:,.0f} sign-ons/s; "
+            f"{load['successes']} of {load['posted']} succeeded; rows {load['rows']} "
+            f"({'==' if load['rows'] == load['successes'] else '!='} successes); "
+            f"5xx/failed: {load['server_errors']}; statuses {load['statuses']}"
+        )
     lines.append(
         "admin changelist (median of 7): "
         + "; ".join(f"{label} {ms:,.0f} ms" for label, ms in admin.items())
@@ -413,7 +446,10 @@ def table(n: int, byte_sizes: dict, results: dict, signons: dict, admin: dict) -
 
 def main() -> None:
     setup_django()
+    # nginx as the suite runs it: deploy/nginx.conf, a self-signed certificate.
     from django.core.management import call_command
+
+    from tests.servers import nginx_server
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -428,22 +464,33 @@ def main() -> None:
         static_path = write_static(n, page_bytes())
         warm = Gunicorn("warm")
         cold = Gunicorn("cold", PAGE_CACHE="false")
+        nodes = [f"http://127.0.0.1:{warm.port}", f"http://127.0.0.1:{cold.port}"]
         try:
-            targets = {
-                "static file": (warm.port, static_path),
-                "letter page, warm": (warm.port, PAGE),
-                "letter page, cold render": (cold.port, PAGE),
-            }
-            byte_sizes = {name: sizes(port, path) for name, (port, path) in targets.items()}
-            log(f"measuring {n:,}…")
-            results = measure_pages(targets)
-            log("sign-ons under load…")
-            signons = signon_load([warm.port, cold.port], SIGNONS)
-            admin = admin_timings(warm.port)
+            with (
+                tempfile.TemporaryDirectory(prefix="bench-nginx-") as pages_dir,
+                tempfile.TemporaryDirectory(prefix="bench-nginx-") as nodes_dir,
+                nginx_server(Path(pages_dir), nodes[:1]) as front,
+                nginx_server(Path(nodes_dir), nodes) as front_of_two,
+            ):
+                targets = {
+                    "static file": (warm.port, static_path),
+                    "letter page, warm": (warm.port, PAGE),
+                    "letter page, cold render": (cold.port, PAGE),
+                    NGINX_STATIC: (front.url, static_path),
+                    NGINX_PAGE: (front.url, PAGE),
+                }
+                byte_sizes = {name: sizes(port, path) for name, (port, path) in targets.items()}
+                log(f"measuring {n:,}…")
+                results = measure_pages(targets)
+                log("sign-ons under load…")
+                signons = signon_load([warm.port, cold.port], SIGNONS)
+                log("sign-ons through nginx in front of two nodes…")
+                nginx_signons = signon_load([front_of_two.url], SIGNONS, signons["cities"])
+                admin = admin_timings(warm.port)
         finally:
             warm.stop()
             cold.stop()
-        print(table(n, byte_sizes, results, signons, admin), "\n", flush=True)
+        print(table(n, byte_sizes, results, signons, nginx_signons, admin), "\n", flush=True)
     shutil.rmtree(STATIC_DIR, ignore_errors=True)
 
 

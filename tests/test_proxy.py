@@ -88,6 +88,10 @@ def test_nginx_serves_static_files_for_a_year_and_micro_caches_only_public_pages
         assert static.status == 200
         assert static.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert stylesheet not in app.log()
+        # Compressed when the browser accepts it: the .gz collectstatic wrote beside it.
+        packed = proxy.browser().get(proxy.url + stylesheet, headers={"Accept-Encoding": "gzip"})
+        assert packed.headers["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in static.headers
 
         # The form sets a cookie and says private: fetched from the app every time.
         form = [proxy.browser().get(proxy.url + SIGN_URL) for _ in range(2)]

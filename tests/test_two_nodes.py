@@ -4,6 +4,7 @@ As the README's Deploying section grows past one machine. Real processes on
 their own clocks: this waits on wall-clock time.
 """
 
+import contextlib
 import shutil
 import threading
 import time
@@ -21,19 +22,26 @@ SIGN_URL = reverse("signon:sign", kwargs={"slug": "immigration-reform"})
 LETTER_URL = reverse("signon:letter", kwargs={"slug": "immigration-reform"})
 
 
-@pytest.fixture
-def two_nodes_behind_nginx(tmp_path, shared_redis_url):
+@contextlib.contextmanager
+def two_nodes_and_nginx(tmp_path, redis_url: str, **env: str | None):
+    """Two gunicorn masters (two workers each), one PostgreSQL, ``redis_url``; nginx in front."""
     if shutil.which("nginx") is None:
         pytest.skip("nginx is not installed (apt-get install nginx; .ci/run does)")
     env = {"HTTPS_ONLY": "false", "TRUSTED_PROXY_HOPS": "1", "SIGNON_MIN_FILL_SECONDS": "0",
-           "SIGNON_RATE_LIMITS": "off", "CACHE_URL": shared_redis_url, "CONN_MAX_AGE": "0",
-           "PAGE_CACHE_SECONDS": None}  # fmt: skip
+           "SIGNON_RATE_LIMITS": "off", "CACHE_URL": redis_url, "CONN_MAX_AGE": "0",
+           "PAGE_CACHE_SECONDS": None, **env}  # fmt: skip
     with (
         gunicorn_server(tmp_path, env, workers=2) as one,
         gunicorn_server(tmp_path, env, workers=2) as two,
         nginx_server(tmp_path, [one.url, two.url]) as proxy,
     ):
         yield one, two, proxy
+
+
+@pytest.fixture
+def two_nodes_behind_nginx(tmp_path, shared_redis_url):
+    with two_nodes_and_nginx(tmp_path, shared_redis_url) as servers:
+        yield servers
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -102,3 +110,37 @@ def test_stopping_one_node_in_a_burst_of_sign_ons_loses_none_that_got_a_thanks_p
     assert thanked <= set(saved)  # every thanks page is a row
     assert len(saved) == len(set(saved))  # none saved twice
     assert len(thanked) >= len(cities) - 5  # the other node took over
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_client_whose_sign_ons_nginx_spreads_over_both_nodes_is_limited_once(
+    tmp_path, shared_redis_url
+):
+    with two_nodes_and_nginx(tmp_path, shared_redis_url, SIGNON_RATE_LIMITS="3/10m,20/d") as (
+        one,
+        two,
+        proxy,
+    ):
+        statuses = []
+        # nginx takes turns between the nodes; each sign-on is a form load, a POST and a
+        # health check, so (within an nginx worker) the POSTs alternate between the nodes.
+        # Every request also claims another address: only nginx's own hop is believed.
+        for i in range(16):
+            forged = {"X-Forwarded-For": f"198.51.100.{i}"}
+            browser = proxy.browser()  # no cookies kept from one sign-on to the next
+            response = browser.post_form(
+                proxy.url + SIGN_URL, form_data(city=f"Limited {i}"), headers=forged
+            )
+            statuses.append(response.status)
+            browser.get(proxy.url + "/healthz", headers=forged)
+            if response.status == 429:
+                assert 1 <= int(response.headers["Retry-After"]) <= 600
+            if i >= 5 and '"rate_limited"' in one.log() and '"rate_limited"' in two.log():
+                break
+        posts = [server.log().count('"method": "POST"') for server in (one, two)]
+        print(f"statuses {statuses}; POSTs per node {posts}")
+        # Both nodes took sign-ons and both refused this client: one count, in Redis.
+        assert '"rate_limited"' in one.log() and '"rate_limited"' in two.log()
+        assert statuses[:3] == [302, 302, 302]
+        assert set(statuses[3:]) == {429}
+        assert Signature.objects.filter(city__startswith="Limited").count() == 3
