@@ -25,9 +25,10 @@
   // as signatories.ListFilter does on the server.
   function searchText(item) {
     if (item.searchText === undefined) {
-      // The name's own span: the date after it is not searched.
-      var name = item.querySelector(".signatories__name") || item;
-      var line = name.textContent.replace(/^Mayor /, "").replace(/, [A-Z]{2}$/, "");
+      // The name is the item's first text; the date after it is not searched.
+      var first = item.firstChild;
+      var text = first && first.nodeType === 3 ? first.nodeValue : item.textContent;
+      var line = text.trim().replace(/^Mayor /, "").replace(/, [A-Z]{2}$/, "");
       item.searchText = fold(line, false);
     }
     return item.searchText;

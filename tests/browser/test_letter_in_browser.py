@@ -16,7 +16,10 @@ pytestmark = BROWSER_TEST
 
 
 def visible_names(page: Page) -> list[str]:
-    return page.locator("#signatories-groups li:visible .signatories__name").all_inner_texts()
+    # Each item is the name, then the day it was listed.
+    return page.locator("#signatories-groups li:visible").evaluate_all(
+        "items => items.map(item => item.firstChild.nodeValue.trim())"
+    )
 
 
 def test_it_filters_as_you_type_and_announces_the_count(page: Page, site, listed):
