@@ -5,6 +5,7 @@ Live servers (gunicorn, a relay to PostgreSQL, a small HTTP client) are in tests
 
 import os
 import shutil
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -269,3 +270,13 @@ def admin_action(client: Client, action: str, *signatures, follow=False, **field
     """Run a changelist action on these signatures, as the admin's action bar posts it."""
     data = {"action": action, "_selected_action": [s.pk for s in signatures], **fields}
     return client.post(CHANGELIST, data, follow=follow)
+
+
+@pytest.fixture
+def stalled_mail_server():
+    """A mail server that accepts connections and never says a word; yields its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    yield listener.getsockname()[1]
+    listener.close()

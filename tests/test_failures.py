@@ -5,7 +5,6 @@ reaches PostgreSQL through a relay that the test cuts, dropping every
 established connection as a database restart does, then restores.
 """
 
-import socket
 import threading
 import time
 
@@ -116,16 +115,6 @@ def test_a_dead_mail_server_keeps_the_signature_and_the_worker_records_it(client
     assert signature.mail_failed_at is not None
     assert "ConnectionRefusedError" in signature.mail_error
     assert signature.receipt_sent_at is None
-
-
-@pytest.fixture
-def stalled_mail_server():
-    """A mail server that accepts connections and never says a word; yields its port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    yield listener.getsockname()[1]
-    listener.close()
 
 
 @pytest.mark.django_db

@@ -6,7 +6,6 @@ the command the Procfile gives, on the suite's database.
 
 import re
 import shlex
-import socket
 import subprocess
 import time
 from datetime import timedelta
@@ -66,16 +65,6 @@ def test_bulk_approval_of_500_signatures_queues_500_notices_and_sends_none_in_th
     assert run_queued_mail() == ["sent"] * 500
     assert len(mail.outbox) == 500
     assert backlog()["waiting"] == 0
-
-
-@pytest.fixture
-def stalled_mail_server():
-    """Accepts connections and never answers; yields its port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    yield listener.getsockname()[1]
-    listener.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

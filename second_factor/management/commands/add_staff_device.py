@@ -4,27 +4,22 @@ Prints the secret and the otpauth:// address to add to an authenticator app,
 and a set of recovery codes.
 """
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from second_factor import devices
+from second_factor.management.accounts import AccountCommand
 
 
-class Command(BaseCommand):
+class Command(AccountCommand):
     help = (
         "Give a staff account an authenticator app (TOTP) and recovery codes, and print them. "
         "Create the account first, e.g. with createsuperuser."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("username")
+    missing_hint = ": create it first"
 
     def handle(self, *args, username: str, **options):
-        User = get_user_model()
-        try:
-            user = User.objects.get_by_natural_key(username)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"No account named {username!r}: create it first.") from exc
+        user = self.account(username)
         if not user.is_staff:
             raise CommandError(f"{username} is not staff: only staff sign in to the desk.")
         app = devices.confirmed_app(user)

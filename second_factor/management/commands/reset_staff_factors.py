@@ -1,27 +1,19 @@
 """Emergency: remove every sign-in factor of one staff account, from the shell."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.core.management.base import BaseCommand, CommandError
 
 from second_factor import devices
+from second_factor.management.accounts import AccountCommand
 
 
-class Command(BaseCommand):
+class Command(AccountCommand):
     help = (
         "Remove one staff account's authenticator apps, passkeys and recovery codes, and end "
         "its sessions. Its next sign-in (password) walks it through setting up a new factor."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("username")
-
     def handle(self, *args, username: str, **options):
-        User = get_user_model()
-        try:
-            user = User.objects.get_by_natural_key(username)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"No account named {username!r}.") from exc
+        user = self.account(username)
         removed = devices.remove_all(user)
         ended = _end_sessions(user)
         self.stdout.write(
