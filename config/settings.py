@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "letters",
+    "places",
     # Before django_tasks_db: signon's db_worker (requeueing stalled mail) wins.
     "signon",
     # After the django_otp apps: its admin replaces theirs.

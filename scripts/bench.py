@@ -115,9 +115,9 @@ def seed(n: int) -> None:
     from django.utils import timezone
 
     from letters.models import Letter
-    from signon import normalize
+    from places import normalize
+    from places.states import State
     from signon.models import Signature
-    from signon.states import State
 
     letter = Letter.objects.get(slug=SLUG)
     Signature.objects.all().delete()

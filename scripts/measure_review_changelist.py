@@ -52,7 +52,7 @@ def fill() -> None:
     from django.utils import timezone
 
     from letters.models import Letter
-    from signon import normalize
+    from places import normalize
     from signon.models import OfficialDomain, Signature
 
     letter = Letter.objects.get(slug="immigration-reform")

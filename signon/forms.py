@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from letters.models import Letter
+from places import normalize
+from places.states import State
 
-from . import abuse, normalize
+from . import abuse
 from .contact import conference_contact
 from .models import OfficeNote, Signature
-from .states import State
 
 
 class NameField(forms.CharField):

@@ -15,9 +15,8 @@ from django.db.models.functions import Lower, StrIndex, Substr
 from django.utils import dateformat, timezone
 
 from letters.models import Letter, LetterLocked, LetterVersion
-
-from . import normalize
-from .states import State
+from places import normalize
+from places.states import State
 
 
 class InvalidTransition(ValueError):

@@ -31,10 +31,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
+from places.normalize import fold
+from places.states import State
 
 from .models import Signature
-from .normalize import fold
-from .states import State
 
 PUBLIC_FIELDS = ("mayor_first_name", "mayor_last_name", "city", "state", "approved_at")
 # What the letter page's list shows: no dates, whose conversion per row costs.

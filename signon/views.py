@@ -20,8 +20,9 @@ from django.views.decorators.cache import never_cache
 
 from letters.diff import text_diff_html
 from letters.models import Letter
+from places import normalize
 
-from . import abuse, normalize, page_cache, public_list, tasks, tokens
+from . import abuse, page_cache, public_list, tasks, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm

@@ -1,10 +1,10 @@
-"""signon.fold_table: the browser's fold is generated from the server's, and is current.
+"""places.fold_table: the browser's fold is generated from the server's, and is current.
 
 tests/browser/test_fold_in_browser.py runs the same cases through both.
 """
 
-from signon import fold_table
-from signon.normalize import fold
+from places import fold_table
+from places.normalize import fold
 
 
 def test_the_committed_browser_fold_is_generated_from_the_current_server_fold():

@@ -1,4 +1,4 @@
-"""signon.normalize: how names fold for search, and the office key (one live signature a city).
+"""places.normalize: how names fold for search, and the office key (one live signature a city).
 
 Inputs that used to make a 500 or slip past the one-per-city rule are here too.
 """
@@ -10,9 +10,9 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from signon import normalize
+from places import normalize
+from places.normalize import fold, office_key
 from signon.models import OfficialDomain, Signature
-from signon.normalize import fold, office_key
 
 from .conftest import form_data, make_signature
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from places.states import State
 from signon.delivery import record_delivery
 from signon.packet import delivery_packet_pdf
-from signon.states import State
 
 from .conftest import approved_signature
 

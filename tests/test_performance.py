@@ -17,7 +17,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 
-from signon import normalize
+from places import normalize
 from signon.models import Signature
 from signon.page_cache import cached_page
 

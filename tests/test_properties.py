@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from signon import normalize
+from places import normalize
+from places.states import State
 from signon.forms import SignatureForm
-from signon.states import State
 
 from .conftest import form_data
 

@@ -27,8 +27,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from letters.models import Letter
+from places import normalize
 
-from .. import audit, normalize, tasks
+from .. import audit, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature

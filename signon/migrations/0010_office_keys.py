@@ -9,7 +9,7 @@ one-live-signature rule is never broken).
 
 from django.db import IntegrityError, migrations, transaction
 
-from signon.normalize import office_key
+from places.normalize import office_key
 
 
 def recompute(apps, schema_editor):

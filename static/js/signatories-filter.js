@@ -17,7 +17,7 @@
   var sections = Array.prototype.slice.call(groupsBox.querySelectorAll("section[data-state]"));
   var announceTimer = null;
 
-  // The server's own fold (signon.normalize.fold), generated into fold.js.
+  // The server's own fold (places.normalize.fold), generated into fold.js.
   var fold = window.signonFold;
 
   // What a search compares against: the mayor's name and the city, folded once

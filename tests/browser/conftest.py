@@ -16,9 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from letters.models import Letter
-from signon import normalize
+from places import normalize
+from places.states import State
 from signon.models import Signature
-from signon.states import State
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse
 # the tests' own database calls beside it.

@@ -1,6 +1,6 @@
 """Issue 10, item 9: the browser's search folds exactly as the server's does.
 
-The browser's fold (static/js/fold.js) is generated from signon.normalize.fold;
+The browser's fold (static/js/fold.js) is generated from places.normalize.fold;
 these run the same cases through both, in a real browser.
 """
 
@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from signon.normalize import fold
+from places.normalize import fold
 
 from ..conftest import approved_signature
 from .conftest import BROWSER_TEST

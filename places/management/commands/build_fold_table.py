@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from signon import fold_table
+from places import fold_table
 
 
 class Command(BaseCommand):
-    help = "Write static/js/fold.js, the browser's copy of signon.normalize.fold."
+    help = "Write static/js/fold.js, the browser's copy of places.normalize.fold."
 
     def handle(self, *args, **options) -> None:
         fold_table.SCRIPT.write_text(fold_table.script(), encoding="utf-8")

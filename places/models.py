@@ -1,0 +1,63 @@
+"""The places a U.S. mayor can serve: each with its state, its population and the
+key a typed city name is matched on (``normalize.office_key``, the same key a
+signature's city is filed under)."""
+
+from django.db import models
+
+from . import normalize
+from .states import State
+
+
+class Place(models.Model):
+    class Source(models.TextChoices):
+        GEONAMES = "geonames", "GeoNames"
+        CONFERENCE = "conference", "Conference file"
+
+    name = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=State)
+    # Unknown for a place the conference adds without a figure; never guessed.
+    population = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=20, choices=Source)
+    # The place's id in its source (a GeoNames id, the conference file's own id):
+    # a refresh updates the row it loaded before instead of adding a second one.
+    source_id = models.CharField(max_length=40)
+    # normalize.office_key(name, state), kept in step by save().
+    key = models.CharField(max_length=normalize.OFFICE_KEY_MAX_LENGTH, editable=False)
+
+    class Meta:
+        ordering = ["state", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="one_row_per_source_id"),
+        ]
+        indexes = [models.Index(fields=["key"], name="place_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.state}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalize.office_key(self.name, self.state)
+        super().save(*args, **kwargs)
+
+
+class PlaceAlias(models.Model):
+    """Another name a place goes by ("Saint Louis" for St. Louis, "Mayaguez" for
+    Mayagüez): a signature typed that way is matched to the place too."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+    # normalize.office_key(name, place.state), kept in step by save().
+    key = models.CharField(max_length=normalize.OFFICE_KEY_MAX_LENGTH, editable=False)
+
+    class Meta:
+        verbose_name_plural = "place aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["place", "key"], name="one_alias_per_key"),
+        ]
+        indexes = [models.Index(fields=["key"], name="place_alias_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.place}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalize.office_key(self.name, self.place.state)
+        super().save(*args, **kwargs)
