@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	HTTPS_ONLY=false CACHE_URL=locmemcache:// EMAIL_URL=consolemail:// \
 	SIGNON_RATE_LIMITS=off SIGNON_INVALID_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
-	ALLOW_UNSAFE_SETTINGS=memory-cache,console-mail,local-site-url
+	ALLOW_UNSAFE_SETTINGS=memory-cache,console-mail,local-site-url,no-contact-address
 
 .PHONY: install checkers run test bench lint format check migrations-check clean
 
@@ -39,7 +39,7 @@ run: install .env
 # A developer's machine runs with DEBUG on, so `manage.py createsuperuser` and
 # friends work from the shell too. Kept out of git; delete it to start over.
 .env:
-	printf '# Local development settings, written by make run (not committed).\nDEBUG=true\n' > .env
+	printf '# Local development settings, written by make run (not committed).\nDEBUG=true\n# Where questions go (the seed letter names its contact without an address):\n# CONFERENCE_CONTACT_EMAIL=\n' > .env
 
 test: install checkers
 	@url="$${DATABASE_URL:-}"; \

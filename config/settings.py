@@ -370,13 +370,15 @@ CONFERENCE_CONTACT_EMAIL = env.str("CONFERENCE_CONTACT_EMAIL", default="")
 # --- What production must not run with, unless an operator waives it by name.
 # Each of these starts and "works", yet quietly breaks a promise: a per-process
 # cache makes the rate limit per worker, console mail is "sent" to stdout and
-# counted as delivered, and a local SITE_URL breaks every confirmation link.
+# counted as delivered, a local SITE_URL breaks every confirmation link, and
+# with no conference address a page can name a person nobody can reach.
 # Tests and local production-mode runs opt in with ALLOW_UNSAFE_SETTINGS; each
 # waiver is logged as a warning at start-up (signon/apps.py).
 UNSAFE_SETTINGS = {
     "memory-cache": "CACHE_URL",
     "console-mail": "EMAIL_URL",
     "local-site-url": "SITE_URL",
+    "no-contact-address": "CONFERENCE_CONTACT_EMAIL",
 }
 ALLOW_UNSAFE_SETTINGS = sorted(
     {name.strip().lower() for name in env.list("ALLOW_UNSAFE_SETTINGS", default=[])} - {""}
@@ -419,6 +421,12 @@ if not DEBUG:
             _site_url_is_local(SITE_URL),
             f"SITE_URL must be the site's public address when DEBUG is off, not {SITE_URL!r}: "
             "every link in e-mail is built from it.",
+        ),
+        "no-contact-address": (
+            not CONFERENCE_CONTACT_EMAIL,
+            "CONFERENCE_CONTACT_EMAIL must be an address that reaches a person when DEBUG is "
+            "off: every page that says whom to write to (a letter with no address of its own, "
+            "the privacy notice, refusals) and every e-mail's Reply-To fall back on it.",
         ),
     }
     for _waiver, (_refused, _message) in _unsafe.items():

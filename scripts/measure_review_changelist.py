@@ -22,8 +22,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "measure-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-# A local measurement: memory cache, console mail and a local SITE_URL, on purpose.
-os.environ.setdefault("ALLOW_UNSAFE_SETTINGS", "memory-cache,console-mail,local-site-url")
+# A local measurement: memory cache, console mail, a local SITE_URL and no
+# conference address, on purpose.
+os.environ.setdefault(
+    "ALLOW_UNSAFE_SETTINGS", "memory-cache,console-mail,local-site-url,no-contact-address"
+)
 os.environ.setdefault(
     "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -28,3 +28,12 @@ class SignonConfig(AppConfig):
                 f"{variable} is not fit for production.",
                 extra={"event": "unsafe_setting", "waiver": waiver, "variable": variable},
             )
+        # Production refuses to start without it (config/settings.py); a local
+        # run is told, since the seed letter names a contact with no address.
+        if settings.DEBUG and not settings.CONFERENCE_CONTACT_EMAIL:
+            log.warning(
+                "CONFERENCE_CONTACT_EMAIL is not set: a letter whose questions contact has "
+                "no address of its own (the seed letter's) names a person nobody can write "
+                "to. Set it in .env.",
+                extra={"event": "no_contact_address"},
+            )

@@ -99,7 +99,7 @@ def app_environment(env: dict[str, str | None]) -> dict[str, str]:
         "EMAIL_URL": "memorymail://",
         # Production refuses memory mail, a per-process cache and a local SITE_URL
         # unless waived by name; a test server opts in explicitly.
-        "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url",
+        "ALLOW_UNSAFE_SETTINGS": "memory-cache,console-mail,local-site-url,no-contact-address",
         **env,
     }
     return {name: value for name, value in full_env.items() if value is not None}

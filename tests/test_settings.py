@@ -18,7 +18,7 @@ from signon.models import Signature
 from .conftest import form_data
 from .servers import BASE_DIR
 
-ALL_WAIVERS = "memory-cache,console-mail,local-site-url"
+ALL_WAIVERS = "memory-cache,console-mail,local-site-url,no-contact-address"
 
 REFUSALS = [
     # (variable, value, waiver)
@@ -32,6 +32,9 @@ REFUSALS = [
     ("SITE_URL", None, "local-site-url"),  # the default http://127.0.0.1:8000
     ("SITE_URL", "http://localhost:8000", "local-site-url"),
     ("SITE_URL", "http://[::1]:8000/", "local-site-url"),
+    # A page or a Reply-To would name a person with no way to reach them.
+    ("CONFERENCE_CONTACT_EMAIL", None, "no-contact-address"),
+    ("CONFERENCE_CONTACT_EMAIL", "", "no-contact-address"),
 ]
 
 
@@ -72,12 +75,25 @@ def test_a_safe_production_configuration_logs_no_waiver():
     assert "unsafe_setting" not in result.stdout
 
 
-def test_all_three_waivers_together_start_a_local_production_run():
+def test_all_the_waivers_together_start_a_local_production_run():
     result = manage(
-        "check", ALLOW_UNSAFE_SETTINGS=ALL_WAIVERS, CACHE_URL=None, EMAIL_URL=None, SITE_URL=None
+        "check",
+        ALLOW_UNSAFE_SETTINGS=ALL_WAIVERS,
+        **dict.fromkeys(["CACHE_URL", "EMAIL_URL", "SITE_URL", "CONFERENCE_CONTACT_EMAIL"]),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count('"unsafe_setting"') == 3
+    assert result.stdout.count('"unsafe_setting"') == 4
+
+
+def test_a_local_run_without_a_conference_address_says_so_in_its_log():
+    told = manage("check", DEBUG="true", CONFERENCE_CONTACT_EMAIL=None)
+    assert told.returncode == 0, told.stderr
+    assert '"event": "no_contact_address"' in told.stdout
+    assert "CONFERENCE_CONTACT_EMAIL is not set" in told.stdout
+
+    quiet = manage("check", DEBUG="true")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "no_contact_address" not in quiet.stdout
 
 
 def test_an_unknown_waiver_is_refused_naming_the_known_ones():
@@ -86,7 +102,7 @@ def test_an_unknown_waiver_is_refused_naming_the_known_ones():
     last_line = result.stderr.strip().splitlines()[-1]
     assert "ALLOW_UNSAFE_SETTINGS" in last_line
     assert "no-https" in last_line
-    assert "memory-cache, console-mail, local-site-url" in last_line
+    assert "memory-cache, console-mail, local-site-url, no-contact-address" in last_line
 
 
 # ---------------------------------------------------------------- Redis
@@ -127,6 +143,7 @@ PRODUCTION = {
     "CACHE_URL": "redis://cache.internal:6379/0",
     "EMAIL_URL": "smtp+tls://desk:secret@smtp.usmayors.example:587",
     "SITE_URL": "https://letters.usmayors.example",
+    "CONFERENCE_CONTACT_EMAIL": "letters@usmayors.example",
 }
 
 
