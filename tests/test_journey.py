@@ -46,12 +46,17 @@ def test_the_thanks_page_says_where_the_link_went_for_how_long_and_what_to_quote
     signature = sign_on(client)
     html = client.get(THANKS_URL).text
     assert 'class="confirmation-panel"' in html
-    assert f'<strong id="signon-reference">{signature.reference}</strong>' in html
+    assert (
+        f'<strong id="signon-reference" class="text-nowrap">{signature.reference}</strong>' in html
+    )
     assert re.fullmatch(r"S-\d{5,}", signature.reference)
     assert '<strong id="masked-email">c…e@springfield.il.gov</strong>' in html
     assert "The link works for 72 hours." in html
     assert "This usually takes three working days." in html
     assert "Wrong e-mail address?" in html
+    # Whom to write to is a link, not a bare name.
+    mailto = '<a href="mailto:questions@conference.example">questions@conference.example</a>'
+    assert f"You can write to Laura DeKoven Waxman at {mailto}." in html
     # The full address, the contact's name and phone stay off the page.
     for private in ("chris.aide", "Chris", "555-0143", "+1217"):
         assert private not in html
@@ -345,3 +350,17 @@ def test_a_shared_filtered_link_brings_the_script_that_lands_on_the_results(clie
     approved_signature(letter, city="Austin", state="TX")
     assert "js/land-on-results." in client.get(LETTER_URL, {"state": "TX"}).text
     assert "js/land-on-results." not in client.get(LETTER_URL).text
+
+
+def test_whom_to_write_to_is_a_link_on_a_page_and_a_phrase_in_plain_text(letter, settings):
+    from signon.contact import conference_contact
+
+    letter.questions_contact_name = "Ana <Diaz>"
+    contact = conference_contact(letter)
+    assert str(contact) == "Ana <Diaz> at questions@conference.example"
+    assert contact.linked == (
+        'Ana &lt;Diaz&gt; at <a href="mailto:questions@conference.example">'
+        "questions@conference.example</a>"
+    )
+    settings.CONFERENCE_CONTACT_EMAIL = ""
+    assert conference_contact(letter).linked == "Ana &lt;Diaz&gt;"
