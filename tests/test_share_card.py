@@ -1,13 +1,16 @@
 """The share card: a 1200×630 PNG per letter, pointed at by the page's og:image."""
 
+import datetime
 import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from signon.share_card import render_card
+from signon.share_card import card_key, render_card
 
 from .conftest import approved_signature
 
@@ -66,3 +69,21 @@ def test_a_draft_letter_has_no_card(client, letter):
     letter.status = "draft"
     letter.save()
     assert client.get(CARD_URL).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_card_is_drawn_once_per_count_then_read_from_the_cache(client, letter):
+    client.get(CARD_URL)
+    assert cache.get(card_key(letter, 0, None)) is not None
+    approved_signature(letter)
+    assert cache.get(card_key(letter, 1, None)) is None
+    client.get(CARD_URL)
+    assert cache.get(card_key(letter, 1, None)) is not None
+
+
+@pytest.mark.django_db
+def test_under_embargo_the_card_shows_no_count(client, letter):
+    letter.list_published_at = timezone.now() + datetime.timedelta(days=3)
+    letter.save()
+    approved_signature(letter)
+    assert client.get(CARD_URL).content == render_card(letter.title, 0)

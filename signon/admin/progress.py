@@ -158,8 +158,11 @@ def chart_svg(progress: Progress) -> SafeString:
     highest = max((day.total for day in days), default=0)
     if not highest:
         return mark_safe("")
-    bar, gap, left, bottom = 10, 2, 32, 20
-    width = left + len(days) * (bar + gap) + 4
+    # Bars as wide as about 560 units allow, within limits; room on the right
+    # for the last day's label.
+    gap, left, bottom = 2, 32, 20
+    bar = min(28, max(4, 560 // len(days) - gap))
+    width = left + len(days) * (bar + gap) + 24
     height = CHART_HEIGHT + bottom + 8
     scale = CHART_HEIGHT / highest
     parts = [
