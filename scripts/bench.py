@@ -192,7 +192,7 @@ def map_cost(n: int, body: bytes) -> str:
 
     def draw() -> str:
         counts = {group.code: len(group.signatories) for group in groups}
-        state_map = StateMap(counts, url=letter.get_absolute_url())
+        state_map = StateMap(counts)
         return render_to_string("signon/state_map.html", {"state_map": state_map})
 
     def median_ms(work) -> float:

@@ -3,7 +3,7 @@
 Owns the grid (one equal square per state, D.C. and territory, in its usual
 place, as newsrooms draw them), the colour scale and its legend, and the
 markup: an inline SVG whose tiles are named links to that state's part of the
-list (``?state=XX``), and the same figures as a table. Drawn on the server
+list (``?state=XX``, relative to the page), and the same figures as a table. Drawn on the server
 from the per-state counts the page already holds, so it costs no query and is
 cached with the page; no script, no inline style (the page's CSP forbids them;
 the look is in static/css/site.css and print.css).
@@ -101,8 +101,7 @@ class StateMap:
     """The map of one letter's signatories: counts per USPS code, and the state shown."""
 
     counts: Mapping[str, int]
-    # The list's base address; each tile links to it with ?state=XX.
-    url: str
+    # The state the list is filtered on, if any: its tile is marked.
     current: str = ""
 
     @property
@@ -116,46 +115,45 @@ class StateMap:
         return sum(1 for count in self.counts.values() if count)
 
     def _tile(self, code: str, scale: list[Band]) -> str:
+        # Short markup: the page repeats it 56 times. The look (stroke, fonts) is
+        # in state-map.css, by element; "l" marks light text, "n" the count.
         column, row = GRID[code]
         x, y = column * (TILE + GAP), row * (TILE + GAP)
         count = self.counts.get(code, 0)
         band = band_for(count, scale)
-        name = State(code).label
-        current = code == self.current
-        classes = "state-map__tile" + (" state-map__tile--current" if current else "")
-        text_class = "state-map__text" + (
-            " state-map__text--light" if band and not band.dark_text else ""
-        )
+        current = ' class="current"' if code == self.current else ""
+        light = ' class="l"' if band and not band.dark_text else ""
+        middle = f"{x + TILE / 2:g}"
         shape = (
-            f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="3" '
-            f'fill="{band.shade if band else EMPTY_SHADE}" class="{classes}"/>'
-            f'<text x="{x + TILE / 2:g}" y="{y + 20}" class="{text_class} state-map__code">'
-            f"{code}</text>"
+            f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" '
+            f'fill="{band.shade if band else EMPTY_SHADE}"{current}/>'
+            f'<text x="{middle}" y="{y + 20}"{light}>{code}</text>'
         )
         if not count:
-            # Drawn for the shape of the country, silent to a screen reader
-            # (the table says which states have signatories).
-            return f'<g class="state-map__empty" aria-hidden="true">{shape}</g>'
-        figure = (
-            f'<text x="{x + TILE / 2:g}" y="{y + 38}" class="{text_class} state-map__count">'
-            f"{count:,}</text>"
-        )
-        label = escape(f"{name}: {signatories_phrase(count)}")
+            return shape
+        label = escape(f"{State(code).label}: {signatories_phrase(count)}")
         aria_current = ' aria-current="true"' if current else ""
+        # Relative to the page: on a filtered view too, it replaces the filter.
         return (
-            f'<a href="{escape(self.url)}?state={code}#signatories-title" aria-label="{label}"'
-            f'{aria_current} class="state-map__link">{shape}{figure}</a>'
+            f'<a href="?state={code}#signatories-title" aria-label="{label}"{aria_current}>'
+            f'{shape}<text x="{middle}" y="{y + 38}" class="n{" l" if light else ""}">'
+            f"{count:,}</text></a>"
         )
 
     def svg(self) -> SafeString:
         scale = self.scale
         width = COLUMNS * (TILE + GAP) - GAP
         height = ROWS * (TILE + GAP) - GAP
-        tiles = "\n".join(self._tile(code, scale) for code in GRID)
+        linked = [code for code in GRID if self.counts.get(code)]
+        empty = [code for code in GRID if not self.counts.get(code)]
+        # States without a signatory are drawn for the shape of the country, in one
+        # group silent to a screen reader (the table says which states signed).
+        tiles = "\n".join(self._tile(code, scale) for code in linked)
+        blanks = "".join(self._tile(code, scale) for code in empty)
         return mark_safe(  # noqa: S308 -- codes and shades are constants; names are escaped
             f'<svg class="state-map__svg" viewBox="0 0 {width} {height}" '
             f'aria-labelledby="state-map-title" role="group" focusable="false">\n'
-            f"{tiles}\n</svg>"
+            f'<g class="state-map__empty" aria-hidden="true">{blanks}</g>\n{tiles}\n</svg>'
         )
 
     def legend(self) -> SafeString:
@@ -168,7 +166,7 @@ class StateMap:
         items.insert(
             0,
             '<li><svg class="state-map__swatch" viewBox="0 0 16 16" aria-hidden="true">'
-            f'<rect width="16" height="16" fill="{EMPTY_SHADE}" class="state-map__tile"/>'
+            f'<rect width="16" height="16" fill="{EMPTY_SHADE}" class="state-map__blank"/>'
             "</svg> none yet</li>",
         )
         return mark_safe(  # noqa: S308 -- built from numbers and constants, escaped
@@ -184,7 +182,7 @@ class StateMap:
 
     def table(self) -> SafeString:
         body = "\n".join(
-            f'<tr><th scope="row"><a href="{escape(self.url)}?state={code}#signatories-title">'
+            f'<tr><th scope="row"><a href="?state={code}#signatories-title">'
             f'{escape(name)}</a></th><td class="state-map__number">{count:,}</td></tr>'
             for code, name, count in self.rows()
         )

@@ -100,9 +100,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "state_options": _state_options(states, wanted),
             # Drawn from the counts the list already holds: no query of its own.
             "state_map": StateMap(
-                {group.code: len(group.signatories) for group in states},
-                url=letter.get_absolute_url(),
-                current=wanted.state,
+                {group.code: len(group.signatories) for group in states}, current=wanted.state
             ),
             "earlier_versions": _earlier_versions(letter, rows),
             # The newest approval: when the list last grew.
