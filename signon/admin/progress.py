@@ -152,6 +152,11 @@ def duration(value: datetime.timedelta | None) -> str:
     return f"{value.total_seconds() / 86400:.1f} days"
 
 
+def short_day(day: datetime.date) -> str:
+    """A day as the chart labels it, "Mar 2" (no leading zero, on any C library)."""
+    return f"{day:%b} {day.day}"
+
+
 def chart_svg(progress: Progress) -> SafeString:
     """Sign-ons per day, stacked by status: an image for sighted staff, the table for all."""
     days = progress.days
@@ -185,15 +190,15 @@ def chart_svg(progress: Progress) -> SafeString:
             y -= h
             parts.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{colour}">'
-                f"<title>{day.day:%b %-d}: {n} {escape(status.label.lower())}</title></rect>"
+                f"<title>{short_day(day.day)}: {n} {escape(status.label.lower())}</title></rect>"
             )
         if index == 0 or index == len(days) - 1 or day.day.day == 1:
             parts.append(
                 f'<text x="{x + bar / 2}" y="{height - 4}" class="progress-chart__axis" '
-                f'text-anchor="middle">{day.day:%b %-d}</text>'
+                f'text-anchor="middle">{short_day(day.day)}</text>'
             )
     summary = (
-        f"Sign-ons per day, {days[0].day:%b %-d} to {days[-1].day:%b %-d}: "
+        f"Sign-ons per day, {short_day(days[0].day)} to {short_day(days[-1].day)}: "
         f"{progress.total} in all, at most {highest} in a day. The table below gives each day."
     )
     return mark_safe(  # noqa: S308 -- numbers, dates and constant labels, escaped
