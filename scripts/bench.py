@@ -174,6 +174,50 @@ def page_bytes() -> bytes:
     return response.content
 
 
+def map_cost(n: int, body: bytes) -> str:
+    """What the state map adds to the page: its bytes, and its drawing time beside a
+    cold render's (in-process, median of 7; the map is cached with the page)."""
+    import gzip
+
+    from django.template.loader import render_to_string
+    from django.test import Client
+
+    from letters.models import Letter
+    from signon import page_cache
+    from signon.public_list import LIST_FIELDS, group_by_state, public_rows
+    from signon.state_map import StateMap
+
+    letter = Letter.objects.get(slug=SLUG)
+    groups = group_by_state(public_rows(letter, fields=LIST_FIELDS))
+
+    def draw() -> str:
+        counts = {group.code: len(group.signatories) for group in groups}
+        state_map = StateMap(counts)
+        return render_to_string("signon/state_map.html", {"state_map": state_map})
+
+    def median_ms(work) -> float:
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            work()
+            times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times)
+
+    def render_page() -> None:
+        page_cache.clear()
+        Client().get(PAGE)
+
+    markup = draw().encode()
+    map_ms, page_ms = median_ms(draw), median_ms(render_page)
+    return (
+        f"state map at {n:,}: {len(markup) / 1024:,.1f} KB of the {len(body) / 1024:,.0f} KB "
+        f"page ({100 * len(markup) / len(body):.1f}%; gzip {len(gzip.compress(markup)) / 1024:.1f}"
+        f" KB), drawn in {map_ms:.2f} ms of a {page_ms:.0f} ms cold render "
+        f"({100 * map_ms / page_ms:.1f}%); page without it {(len(body) - len(markup)) / 1024:,.0f}"
+        f" KB, about {page_ms - map_ms:.0f} ms"
+    )
+
+
 def write_static(n: int, body: bytes) -> str:
     """The page's bytes as a static file, with the same encodings the cache sends."""
     from signon.page_cache import _encode
@@ -461,7 +505,9 @@ def main() -> None:
     for n in SIZES:
         log(f"seeding {n:,} signatories…")
         seed(n)
-        static_path = write_static(n, page_bytes())
+        body = page_bytes()
+        static_path = write_static(n, body)
+        cost_of_map = map_cost(n, body)
         warm = Gunicorn("warm")
         cold = Gunicorn("cold", PAGE_CACHE="false")
         nodes = [f"http://127.0.0.1:{warm.port}", f"http://127.0.0.1:{cold.port}"]
@@ -490,7 +536,8 @@ def main() -> None:
         finally:
             warm.stop()
             cold.stop()
-        print(table(n, byte_sizes, results, signons, nginx_signons, admin), "\n", flush=True)
+        print(table(n, byte_sizes, results, signons, nginx_signons, admin), flush=True)
+        print(cost_of_map, "\n", flush=True)
     shutil.rmtree(STATIC_DIR, ignore_errors=True)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import confirmation, embed, views
+from . import confirmation, embed, share_card, views
 
 app_name = "signon"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
     path("letters/<slug:slug>/sign/ask/", views.ask_conference, name="ask"),
     path("privacy/", views.privacy, name="privacy"),
+    path("letters/<slug:slug>/card.png", share_card.share_card, name="share-card"),
     path("letters/<slug:slug>/embed/", embed.badge, name="embed-badge"),
     path("letters/<slug:slug>/embed.json", embed.count_json, name="embed-json"),
     path("confirm/done/", confirmation.confirm_email_done, name="confirm-email-done"),

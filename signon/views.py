@@ -36,6 +36,7 @@ from .public_list import (
     group_by_state,
     public_rows,
 )
+from .state_map import StateMap
 
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
@@ -97,6 +98,10 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "filter": wanted,
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
+            # Drawn from the counts the list already holds: no query of its own.
+            "state_map": StateMap(
+                {group.code: len(group.signatories) for group in states}, current=wanted.state
+            ),
             "earlier_versions": _earlier_versions(letter, rows),
             # The newest approval: when the list last grew.
             "last_updated": max(

@@ -18,15 +18,21 @@ from letters.models import Letter, LetterVersion
 from ..models import Signature
 from .deliveries import RecordDeliveryMixin
 from .links import changelist_url
+from .progress import letter_progress, render_panel
 
 
 @admin.register(Letter)
 class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
     list_display = [*LetterAdmin.list_display, "signature_counts"]
-    readonly_fields = [*LetterAdmin.readonly_fields, "signature_counts", "delivery_record"]
+    readonly_fields = [
+        *LetterAdmin.readonly_fields,
+        "signature_counts",
+        "delivery_record",
+        "progress",
+    ]
     fieldsets = [
         *LetterAdmin.fieldsets[:1],
-        ("Signatures", {"fields": ["signature_counts"]}),
+        ("Signatures", {"fields": ["signature_counts", "progress"]}),
         *LetterAdmin.fieldsets[1:],
         ("Delivery", {"fields": ["delivery_record"]}),
     ]
@@ -54,6 +60,16 @@ class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
                 for status, label in Signature.Status.choices
             ),
         )
+
+    @admin.display(description="Progress")
+    def progress(self, letter: Letter) -> SafeString | str:
+        if not letter.pk:
+            return "—"
+        # population and member_share come from places once it can give them (issue 14).
+        return render_panel(letter_progress(letter))
+
+    class Media:
+        css = {"all": ["signon/letter-progress.css"]}
 
 
 @admin.register(LetterVersion)
