@@ -40,6 +40,10 @@ every search cost the best-ratio compressors. A new search filters the list the
 worker already read under the same stamp (``held_list``): no read of the rows,
 and each name folded once per stamp, not once per search.
 
+The print view and the CSV and JSON downloads are cached the same way, under
+the same stamp (``cached_page(filtered=False)``): they read no query parameter,
+so any query string is answered from their one entry.
+
 Compression is safe here: the page carries no CSRF token, no session and no
 per-user content. A response that does (the view touched the session or asked
 for a CSRF token, or set a cookie) is neither cached nor compressed.
@@ -97,6 +101,8 @@ class Page:
     # What the middleware inside PageCacheMiddleware added on the page's last full
     # pass (X-Frame-Options, …), replayed on a fast hit; None until one was seen.
     headers: list[tuple[str, str]] | None = None
+    # What the view itself set besides the type (a download's Content-Disposition).
+    view_headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -107,6 +113,9 @@ class Page:
 _pages: OrderedDict[tuple, Page] = OrderedDict()
 _filtered: OrderedDict[tuple, Page] = OrderedDict()
 _lock = threading.Lock()
+# Paths whose page does not depend on the query string (the print view and the
+# downloads): any query is answered from the bare entry, so none makes a new render.
+_unfiltered_paths: set[str] = set()
 
 
 # Each letter's approved list as its filtered views last read it, by letter pk:
@@ -150,14 +159,22 @@ def held_bytes() -> dict[str, int]:
         }
 
 
-def cached_page(view: View) -> View:
-    """Serve ``view(request, slug)`` from this worker's memory, fresh and pre-compressed."""
+def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
+    """Serve ``view(request, slug)`` from this worker's memory, fresh and pre-compressed.
+
+    ``filtered=False`` for a view that reads no query parameter (the print view,
+    the downloads): one entry per path, whatever the query string.
+    """
+    if view is None:
+        return lambda view: cached_page(view, filtered=filtered)
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
         if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return compressed(request, view(request, slug, *args, **kwargs))
 
+        if not filtered:
+            _unfiltered_paths.add(request.path)
         # One page per normalized filter: ?x=1 is the bare page, ?state=tx is ?state=TX.
         key = _key(request)
         store = _store_for(key)
@@ -256,7 +273,7 @@ def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
 def _key(request: HttpRequest) -> tuple:
     # What the page shows depends on the path and the normalized filter only:
     # unknown parameters, their order, case and spacing make no new page.
-    if not request.GET:
+    if not request.GET or request.path in _unfiltered_paths:
         return (request.path, "", "")
     wanted = ListFilter.from_params(request.GET)
     return (request.path, wanted.state, wanted.query)
@@ -362,6 +379,7 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
         last_modified=time.time(),
         rendered_at=now,
         checked_at=now,
+        view_headers=[(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS],
     )
     budget, most = (FILTERED_MAX_BYTES, FILTERED_MAX_PAGES) if filtered else (MAX_BYTES, None)
     with _lock:
@@ -383,6 +401,8 @@ def _send(request: HttpRequest, page: Page) -> HttpResponse:
     encoding = min(accepted, key=lambda name: len(page.encodings[name]), default="")
     response = HttpResponse(page.encodings[encoding] if encoding else page.body)
     response["Content-Type"] = page.content_type
+    for name, value in page.view_headers:
+        response[name] = value
     if encoding:
         response["Content-Encoding"] = encoding
     response["Vary"] = "Accept-Encoding"

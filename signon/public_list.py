@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -309,7 +310,8 @@ def json_response(request: HttpRequest, letter: Letter) -> JsonResponse:
         {
             "letter": {
                 "title": letter.title,
-                "url": request.build_absolute_uri(letter.get_absolute_url()),
+                # The site's address, not the request's Host: the file is cached.
+                "url": settings.SITE_URL.rstrip("/") + letter.get_absolute_url(),
                 # What the public page says: "closed" once the deadline passed.
                 "status": letter.public_status,
             },

@@ -143,6 +143,7 @@ def _state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:
     )
 
 
+@cached_page(filtered=False)
 def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     """The letter and every signatory, laid out for paper and PDF delivery."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
@@ -154,11 +155,13 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_page(filtered=False)
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return public_list.csv_response(letter)
 
 
+@cached_page(filtered=False)
 def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return public_list.json_response(request, letter)
