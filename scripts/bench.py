@@ -666,10 +666,11 @@ def main() -> None:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
     load = os.getloadavg()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(
         f"Machine: {os.cpu_count()} cores, {cpu}; load generator on the same machine; "
         f"load average at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
-        f"({'busy' if load[1] > 1.5 else 'quiet'}); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+        f"({'busy' if load[1] > 1.5 else 'quiet'}); {when}.\n"
     )
     for n in SIZES:
         log(f"seeding {n:,} signatories…")
