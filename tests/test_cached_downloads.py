@@ -85,9 +85,7 @@ def test_with_the_cache_off_a_download_is_still_compressed(client, listed_cities
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", DOWNLOADS)
-def test_an_approval_shows_in_every_download_on_the_next_request(
-    staff_client, listed_cities, kind
-):
+def test_an_approval_shows_in_every_download_on_the_next_request(staff_client, listed_cities, kind):
     url, _ = DOWNLOADS[kind]
     signature = make_signature(listed_cities, mayor_first_name="Rosa", city="Tucson", state="AZ")
     assert "Tucson" not in staff_client.get(url).content.decode()
