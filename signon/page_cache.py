@@ -70,7 +70,7 @@ from django.utils.http import http_date
 from letters.models import Letter
 
 from .models import Delivery, Signature
-from .public_list import ListFilter, PublicList
+from .public_list import ListFilter
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
@@ -118,9 +118,13 @@ _lock = threading.Lock()
 _unfiltered_paths: set[str] = set()
 
 
-# Each letter's approved list as its filtered views last read it, by letter pk:
-# (stamp, list). A new search filters it rather than reading the rows again.
-_lists: dict[int, tuple[tuple, PublicList]] = {}
+# What a letter's filtered views share, as they last read it, by slug: (stamp,
+# value); the view decides what (the letter, its list, its state groups). A new
+# search filters it rather than reading and grouping the rows again.
+_held: dict[str, tuple[tuple, object]] = {}
+# Each letter's stamp as this worker last read it, by slug: (stamp, when). A new
+# filter within PAGE_CACHE_SECONDS of that read trusts it, as a held page would.
+_stamps: dict[str, tuple[tuple | None, float]] = {}
 
 
 def clear() -> None:
@@ -128,20 +132,32 @@ def clear() -> None:
     with _lock:
         _pages.clear()
         _filtered.clear()
-        _lists.clear()
+        _held.clear()
+        _stamps.clear()
 
 
-def held_list(request: HttpRequest, letter: Letter, load: Callable[[], list[dict]]) -> PublicList:
-    """The letter's public list, reused while the stamp this request read still holds."""
+def held(request: HttpRequest, slug: str, load: Callable[[], object]) -> object:
+    """``load()``, reused while the stamp this request read still holds."""
     stamp = getattr(request, "page_stamp", None)
-    held = _lists.get(letter.pk)
-    if stamp is not None and held is not None and held[0] == stamp:
-        return held[1]
-    listing = PublicList(load())
+    kept = _held.get(slug)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    value = load()
     if stamp is not None:
         with _lock:
-            _lists[letter.pk] = (stamp, listing)
-    return listing
+            _held[slug] = (stamp, value)
+    return value
+
+
+def _current_stamp(slug: str, now: float, page: "Page | None") -> tuple | None:
+    """The letter's stamp: read afresh, unless a filter new to this worker can trust
+    the one read less than PAGE_CACHE_SECONDS ago (for this or another view)."""
+    kept = _stamps.get(slug)
+    if page is None and kept is not None and now - kept[1] < settings.PAGE_CACHE_SECONDS:
+        return kept[0]
+    stamp = letter_stamp(slug)
+    _stamps[slug] = (stamp, now)
+    return stamp
 
 
 def held_pages() -> dict[str, list[tuple]]:
@@ -187,7 +203,7 @@ def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
             # Read the stamp before rendering: a write that lands in between
             # shows in this render and changes the stamp, so the next check
             # renders again rather than keeping a stale page.
-            stamp = letter_stamp(slug)
+            stamp = _current_stamp(slug, now, page)
             if (
                 page is not None
                 and page.stamp == stamp
