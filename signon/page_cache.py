@@ -289,9 +289,10 @@ def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
 def _key(request: HttpRequest) -> tuple:
     # What the page shows depends on the path and the normalized filter only:
     # unknown parameters, their order, case and spacing make no new page.
-    if not request.GET or request.path in _unfiltered_paths:
+    query = request.GET
+    if not ("state" in query or "q" in query) or request.path in _unfiltered_paths:
         return (request.path, "", "")
-    wanted = ListFilter.from_params(request.GET)
+    wanted = ListFilter.from_params(query)
     return (request.path, wanted.state, wanted.query)
 
 
