@@ -378,8 +378,11 @@ def sizes(port: int | str, path: str) -> tuple[int, int]:
 
 def measure_pages(targets: dict[str, tuple[int | str, str]]) -> dict[str, list[dict]]:
     """Each page in turn, round after round, the order rotating so none always goes first."""
+    # Warm every worker (and its cache) before counting: at 20,000 names a first
+    # render takes seconds on a busy machine, and each worker renders its own copy.
+    warm_seconds = 1 + max(SIZES) // 4000
     for port, path in targets.values():
-        wrk(port, path, 1)  # warm every worker (and its cache) before counting
+        wrk(port, path, warm_seconds)
     results: dict[str, list[dict]] = {name: [] for name in targets}
     names = list(targets)
     for r in range(ROUNDS):
