@@ -37,7 +37,7 @@ bare page, and ``?q=Kauaʻi`` and ``?q=kauai`` are one entry. They live in a
 separate, smaller store with its own byte budget and the fast compression
 levels, so no flood of unique searches can evict a letter's bare page or make
 every search cost the best-ratio compressors. A new search filters the list the
-worker already read under the same stamp (``held_list``): no read of the rows,
+worker already read under the same stamp (``held``): no read of the rows,
 and each name folded once per stamp, not once per search.
 
 The print view and the CSV and JSON downloads are cached the same way, under
