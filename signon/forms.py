@@ -45,6 +45,29 @@ class HoneypotInput(forms.TextInput):
     is_hidden = True
 
 
+class StateSelect(forms.Select):
+    """The state picker, rendered once per value and attributes, then reused.
+
+    Its 57 options went through a template each on every form load: about half
+    the sign-on form's render. The markup depends only on the name, the value,
+    the attributes and the (constant) choices, so it is kept per process.
+    """
+
+    _rendered: dict[tuple, str] = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (
+            name, str(value), tuple(sorted({**self.attrs, **(attrs or {})}.items())),
+            tuple(self.choices), id(renderer),
+        )  # fmt: skip
+        html = self._rendered.get(key)
+        if html is None:
+            if len(self._rendered) > 256:
+                self._rendered.clear()
+            html = self._rendered[key] = super().render(name, value, attrs, renderer)
+        return html
+
+
 def parse_phone(raw: str) -> tuple[str, str]:
     """A typed phone number as (E.164, extension), or ValidationError (sign-on form and admin)."""
     message = "Enter a phone number we can call, e.g. (202) 555-0143 or +1 202 555 0143 x12."
@@ -82,6 +105,7 @@ class SignatureForm(forms.ModelForm):
     state = forms.ChoiceField(
         label="State",
         choices=[("", "Choose a state or territory"), *State.choices],
+        widget=StateSelect,
         error_messages={
             "required": "Choose the state or territory.",
             "invalid_choice": "Choose one of the states or territories in the list.",

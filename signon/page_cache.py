@@ -37,8 +37,12 @@ bare page, and ``?q=Kauaʻi`` and ``?q=kauai`` are one entry. They live in a
 separate, smaller store with its own byte budget and the fast compression
 levels, so no flood of unique searches can evict a letter's bare page or make
 every search cost the best-ratio compressors. A new search filters the list the
-worker already read under the same stamp (``held_list``): no read of the rows,
+worker already read under the same stamp (``held``): no read of the rows,
 and each name folded once per stamp, not once per search.
+
+The print view and the CSV and JSON downloads are cached the same way, under
+the same stamp (``cached_page(filtered=False)``): they read no query parameter,
+so any query string is answered from their one entry.
 
 Compression is safe here: the page carries no CSRF token, no session and no
 per-user content. A response that does (the view touched the session or asked
@@ -66,7 +70,7 @@ from django.utils.http import http_date
 from letters.models import Letter
 
 from .models import Delivery, Signature
-from .public_list import ListFilter, PublicList
+from .public_list import ListFilter
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
@@ -97,6 +101,8 @@ class Page:
     # What the middleware inside PageCacheMiddleware added on the page's last full
     # pass (X-Frame-Options, …), replayed on a fast hit; None until one was seen.
     headers: list[tuple[str, str]] | None = None
+    # What the view itself set besides the type (a download's Content-Disposition).
+    view_headers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -107,11 +113,18 @@ class Page:
 _pages: OrderedDict[tuple, Page] = OrderedDict()
 _filtered: OrderedDict[tuple, Page] = OrderedDict()
 _lock = threading.Lock()
+# Paths whose page does not depend on the query string (the print view and the
+# downloads): any query is answered from the bare entry, so none makes a new render.
+_unfiltered_paths: set[str] = set()
 
 
-# Each letter's approved list as its filtered views last read it, by letter pk:
-# (stamp, list). A new search filters it rather than reading the rows again.
-_lists: dict[int, tuple[tuple, PublicList]] = {}
+# What a letter's filtered views share, as they last read it, by slug: (stamp,
+# value); the view decides what (the letter, its list, its state groups). A new
+# search filters it rather than reading and grouping the rows again.
+_held: dict[str, tuple[tuple, object]] = {}
+# Each letter's stamp as this worker last read it, by slug: (stamp, when). A new
+# filter within PAGE_CACHE_SECONDS of that read trusts it, as a held page would.
+_stamps: dict[str, tuple[tuple | None, float]] = {}
 
 
 def clear() -> None:
@@ -119,20 +132,32 @@ def clear() -> None:
     with _lock:
         _pages.clear()
         _filtered.clear()
-        _lists.clear()
+        _held.clear()
+        _stamps.clear()
 
 
-def held_list(request: HttpRequest, letter: Letter, load: Callable[[], list[dict]]) -> PublicList:
-    """The letter's public list, reused while the stamp this request read still holds."""
+def held(request: HttpRequest, slug: str, load: Callable[[], object]) -> object:
+    """``load()``, reused while the stamp this request read still holds."""
     stamp = getattr(request, "page_stamp", None)
-    held = _lists.get(letter.pk)
-    if stamp is not None and held is not None and held[0] == stamp:
-        return held[1]
-    listing = PublicList(load())
+    kept = _held.get(slug)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    value = load()
     if stamp is not None:
         with _lock:
-            _lists[letter.pk] = (stamp, listing)
-    return listing
+            _held[slug] = (stamp, value)
+    return value
+
+
+def _current_stamp(slug: str, now: float, page: "Page | None") -> tuple | None:
+    """The letter's stamp: read afresh, unless a filter new to this worker can trust
+    the one read less than PAGE_CACHE_SECONDS ago (for this or another view)."""
+    kept = _stamps.get(slug)
+    if page is None and kept is not None and now - kept[1] < settings.PAGE_CACHE_SECONDS:
+        return kept[0]
+    stamp = letter_stamp(slug)
+    _stamps[slug] = (stamp, now)
+    return stamp
 
 
 def held_pages() -> dict[str, list[tuple]]:
@@ -150,14 +175,22 @@ def held_bytes() -> dict[str, int]:
         }
 
 
-def cached_page(view: View) -> View:
-    """Serve ``view(request, slug)`` from this worker's memory, fresh and pre-compressed."""
+def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
+    """Serve ``view(request, slug)`` from this worker's memory, fresh and pre-compressed.
+
+    ``filtered=False`` for a view that reads no query parameter (the print view,
+    the downloads): one entry per path, whatever the query string.
+    """
+    if view is None:
+        return lambda view: cached_page(view, filtered=filtered)
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
         if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return compressed(request, view(request, slug, *args, **kwargs))
 
+        if not filtered:
+            _unfiltered_paths.add(request.path)
         # One page per normalized filter: ?x=1 is the bare page, ?state=tx is ?state=TX.
         key = _key(request)
         store = _store_for(key)
@@ -170,7 +203,7 @@ def cached_page(view: View) -> View:
             # Read the stamp before rendering: a write that lands in between
             # shows in this render and changes the stamp, so the next check
             # renders again rather than keeping a stale page.
-            stamp = letter_stamp(slug)
+            stamp = _current_stamp(slug, now, page)
             if (
                 page is not None
                 and page.stamp == stamp
@@ -256,9 +289,10 @@ def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
 def _key(request: HttpRequest) -> tuple:
     # What the page shows depends on the path and the normalized filter only:
     # unknown parameters, their order, case and spacing make no new page.
-    if not request.GET:
+    query = request.GET
+    if not ("state" in query or "q" in query) or request.path in _unfiltered_paths:
         return (request.path, "", "")
-    wanted = ListFilter.from_params(request.GET)
+    wanted = ListFilter.from_params(query)
     return (request.path, wanted.state, wanted.query)
 
 
@@ -362,6 +396,7 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
         last_modified=time.time(),
         rendered_at=now,
         checked_at=now,
+        view_headers=[(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS],
     )
     budget, most = (FILTERED_MAX_BYTES, FILTERED_MAX_PAGES) if filtered else (MAX_BYTES, None)
     with _lock:
@@ -383,6 +418,8 @@ def _send(request: HttpRequest, page: Page) -> HttpResponse:
     encoding = min(accepted, key=lambda name: len(page.encodings[name]), default="")
     response = HttpResponse(page.encodings[encoding] if encoding else page.body)
     response["Content-Type"] = page.content_type
+    for name, value in page.view_headers:
+        response[name] = value
     if encoding:
         response["Content-Encoding"] = encoding
     response["Vary"] = "Accept-Encoding"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -163,11 +164,15 @@ class PublicList:
             return self.rows
         if not wanted.query:
             return [row for row in self.rows if row["state"] == wanted.state]
-        return [
-            row
-            for row, text in zip(self.rows, self.search_texts, strict=True)
-            if wanted.matches(row, text)
-        ]
+        # The same test as ``wanted.matches``, one word at a time over the texts
+        # (a new search runs over every row: no call per row).
+        texts = self.search_texts
+        found = range(len(self.rows))
+        if wanted.state:
+            found = [i for i in found if self.rows[i]["state"] == wanted.state]
+        for expanded, typed in wanted._words:
+            found = [i for i in found if expanded in texts[i] or typed in texts[i]]
+        return [self.rows[i] for i in found]
 
 
 def public_rows(letter: Letter, fields: tuple[str, ...] = PUBLIC_FIELDS) -> list[dict]:
@@ -309,7 +314,8 @@ def json_response(request: HttpRequest, letter: Letter) -> JsonResponse:
         {
             "letter": {
                 "title": letter.title,
-                "url": request.build_absolute_uri(letter.get_absolute_url()),
+                # The site's address, not the request's Host: the file is cached.
+                "url": settings.SITE_URL.rstrip("/") + letter.get_absolute_url(),
                 # What the public page says: "closed" once the deadline passed.
                 "status": letter.public_status,
             },

@@ -4,7 +4,9 @@ The list's shape and its files come from ``public_list``; the page's
 freshness from ``page_cache``.
 """
 
+import datetime
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -66,6 +68,45 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # (no per-visitor content, no CSRF token), so the whole page can be cached.
     # The one exception, a staff preview of a draft, reads the session and so
     # is never cached (see page_cache).
+    wanted = ListFilter.from_params(request.GET)
+    # What this worker read for the letter under the same stamp, when still current:
+    # a new search or state filter reads, groups and folds nothing again.
+    page = page_cache.held(request, slug, lambda: _letter_page(request, slug))
+    shown = page.listing.matching(wanted)
+    return render(
+        request,
+        "signon/letter_detail.html",
+        {
+            "letter": page.letter,
+            "count": len(page.listing.rows),
+            "shown_count": len(shown),
+            "filter": wanted,
+            "groups": group_by_state(shown) if wanted.is_active else page.states,
+            "state_options": _state_options(page.states, wanted),
+            # Drawn from the counts the list already holds: no query of its own.
+            "state_map": StateMap(
+                {group.code: len(group.signatories) for group in page.states},
+                current=wanted.state,
+            ),
+            "earlier_versions": page.earlier_versions,
+            "last_updated": page.last_updated,
+        },
+    )
+
+
+@dataclass
+class _LetterPage:
+    """What the letter page shows whatever the filter: read once per stamp per worker."""
+
+    letter: Letter
+    listing: PublicList
+    states: list[StateGroup]
+    earlier_versions: list[dict]
+    # The newest approval: when the list last grew.
+    last_updated: datetime.datetime | None
+
+
+def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
     letter = get_object_or_404(
         Letter.objects.select_related("delivery").annotate(
             text_versions=Count("versions"),
@@ -78,36 +119,13 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
     # Each row's version too: the page names who signed an earlier text.
-    fields = (*LIST_FIELDS, "letter_version_id", "approved_at")
-    wanted = ListFilter.from_params(request.GET)
-    if wanted.is_active:
-        # A filtered view: this worker's copy of the list, when still current.
-        listing = page_cache.held_list(request, letter, lambda: public_rows(letter, fields))
-    else:
-        listing = PublicList(public_rows(letter, fields=fields))
-    rows = listing.rows
-    states = group_by_state(rows)
-    shown = listing.matching(wanted)
-    return render(
-        request,
-        "signon/letter_detail.html",
-        {
-            "letter": letter,
-            "count": len(rows),
-            "shown_count": len(shown),
-            "filter": wanted,
-            "groups": group_by_state(shown) if wanted.is_active else states,
-            "state_options": _state_options(states, wanted),
-            # Drawn from the counts the list already holds: no query of its own.
-            "state_map": StateMap(
-                {group.code: len(group.signatories) for group in states}, current=wanted.state
-            ),
-            "earlier_versions": _earlier_versions(letter, rows),
-            # The newest approval: when the list last grew.
-            "last_updated": max(
-                (row["approved_at"] for row in rows if row["approved_at"]), default=None
-            ),
-        },
+    rows = public_rows(letter, fields=(*LIST_FIELDS, "letter_version_id", "approved_at"))
+    return _LetterPage(
+        letter=letter,
+        listing=PublicList(rows),
+        states=group_by_state(rows),
+        earlier_versions=_earlier_versions(letter, rows),
+        last_updated=max((row["approved_at"] for row in rows if row["approved_at"]), default=None),
     )
 
 
@@ -148,6 +166,7 @@ def _state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:
     )
 
 
+@cached_page(filtered=False)
 def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     """The letter and every signatory, laid out for paper and PDF delivery."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
@@ -159,11 +178,13 @@ def letter_print(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@cached_page(filtered=False)
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return public_list.csv_response(letter)
 
 
+@cached_page(filtered=False)
 def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
     return public_list.json_response(request, letter)

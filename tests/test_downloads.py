@@ -79,14 +79,15 @@ def test_the_csv_lists_approved_mayors_only_with_public_columns_in_utf8(client, 
 
 
 @pytest.mark.django_db
-def test_the_json_lists_approved_mayors_only_with_public_fields(client, letter):
+def test_the_json_lists_approved_mayors_only_with_public_fields(client, letter, settings):
+    settings.SITE_URL = "https://letters.usmayors.example"
     # Accents are written as themselves, not as \u escapes.
     response = mixed_download(client, letter, json_url, "application/json")
     data = json.loads(response.content.decode("utf-8"))
     assert data["count"] == 2
     assert data["letter"] == {
         "title": letter.title,
-        "url": "http://testserver/letters/immigration-reform/",
+        "url": "https://letters.usmayors.example/letters/immigration-reform/",
         "status": "open",
     }
     assert data["signatories"][1] == {
