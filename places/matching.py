@@ -53,18 +53,25 @@ def _cache_key(state: str) -> str:
     return f"places:names:{state}"
 
 
+def read_names(state: str) -> list[Candidate]:
+    """The state's places, most populous first, read from the database (one query)."""
+    if state not in State.values:
+        return []
+    return [
+        Candidate(pk, name, population, normalize.fold(name))
+        for pk, name, population in Place.objects.filter(state=state)
+        .order_by(F("population").desc(nulls_last=True), "name")
+        .values_list("pk", "name", "population")
+    ]
+
+
 def names_in(state: str) -> list[Candidate]:
     """The state's places, most populous first (cached until the next load)."""
     if state not in State.values:
         return []
     names = cache.get(_cache_key(state))
     if names is None:
-        names = [
-            Candidate(pk, name, population, normalize.fold(name))
-            for pk, name, population in Place.objects.filter(state=state)
-            .order_by(F("population").desc(nulls_last=True), "name")
-            .values_list("pk", "name", "population")
-        ]
+        names = read_names(state)
         cache.set(_cache_key(state), names, CACHE_SECONDS)
     return names
 
@@ -86,9 +93,12 @@ def find(city: str, state: str) -> Place | None:
     return place
 
 
-def suggestions(city: str, state: str, limit: int = 3) -> list[Candidate]:
-    """Close candidates for a city that matched nothing, best first."""
-    names = names_in(state)
+def suggestions(
+    city: str, state: str, limit: int = 3, names: list[Candidate] | None = None
+) -> list[Candidate]:
+    """Close candidates for a city that matched nothing, best first (among ``names``,
+    by default the state's places)."""
+    names = names_in(state) if names is None else names
     folded = normalize.fold(city)
     if not folded or not names:
         return []

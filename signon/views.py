@@ -22,7 +22,7 @@ from letters.diff import text_diff_html
 from letters.models import Letter
 from places import normalize
 
-from . import abuse, page_cache, public_list, tasks, tokens
+from . import abuse, page_cache, population, public_list, tasks, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
@@ -56,7 +56,14 @@ def index(request: HttpRequest) -> HttpResponse:
         # Open letters first, then closed ones; newest first within each.
         key=lambda letter: (not letter.is_accepting_signatures, -letter.created_at.timestamp()),
     )
-    return render(request, "signon/index.html", {"letters": letters})
+    represented = population.for_letters(letter.pk for letter in letters)
+    for letter in letters:
+        letter.represented = represented.get(letter.pk)
+    return render(
+        request,
+        "signon/index.html",
+        {"letters": letters, "population_source": population.source()},
+    )
 
 
 @cached_page
@@ -77,7 +84,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
     # Each row's version too: the page names who signed an earlier text.
-    fields = (*LIST_FIELDS, "letter_version_id", "approved_at")
+    fields = (*LIST_FIELDS, "letter_version_id", "approved_at", *population.PLACE_FIELDS)
     wanted = ListFilter.from_params(request.GET)
     if wanted.is_active:
         # A filtered view: this worker's copy of the list, when still current.
@@ -98,6 +105,9 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "groups": group_by_state(shown) if wanted.is_active else states,
             "state_options": _state_options(states, wanted),
             "earlier_versions": _earlier_versions(letter, rows),
+            "represented": population.represented(rows),
+            "represented_by_state": population.by_state(rows),
+            "population_source": population.source(),
             # The newest approval: when the list last grew.
             "last_updated": max(
                 (row["approved_at"] for row in rows if row["approved_at"]), default=None

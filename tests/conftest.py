@@ -210,12 +210,16 @@ def load_geonames_places() -> None:
 
 @pytest.fixture(scope="module")
 def _places_committed(django_db_setup, django_db_blocker):
-    """The places, committed once for the tests that ask for them (outside their
-    transactions, so they are not loaded again per test), and again in a module
-    after a transactional test emptied the tables."""
+    """The places, committed once per module that asks for them (outside its tests'
+    transactions, so they are not loaded again per test), and removed after it: in
+    other modules a city is typed against no reference data, as before places."""
     with django_db_blocker.unblock():
         if not Place.objects.exists():
             load_geonames_places()
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table in ("places_placealias", "places_place", "places_dataset"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 -- fixed table names
 
 
 @pytest.fixture
