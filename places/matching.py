@@ -10,15 +10,16 @@ The API other apps use (signon on each save, outreach for its directory):
 - ``names_in(state) -> list[Candidate]``: the state's places, largest first, cached
   (the form's suggestions, the candidates). ``forget_cached()`` after a load.
 
-Where one state has several places folding to the same key, the most populous wins
-(staff can correct the link). A state that is not one of ours matches nothing.
+Where one state has several places folding to the same key, a place from the
+conference's own file (``import_places``) wins over GeoNames, then the most
+populous (staff can correct the link). A state that is not one of ours matches nothing.
 """
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from rapidfuzz import fuzz, process
 
 from . import normalize
@@ -80,16 +81,18 @@ def forget_cached() -> None:
     cache.delete_many([_cache_key(state) for state in State.values])
 
 
-def _by_population():
-    return F("population").desc(nulls_last=True)
+def _preferred():
+    """The conference's file first, then the most populous, then the oldest row."""
+    authority = Case(When(source=Place.Source.CONFERENCE, then=Value(0)), default=Value(1))
+    return (authority, F("population").desc(nulls_last=True), "pk")
 
 
 def find(city: str, state: str) -> Place | None:
     """The place a city names in a state, by its name and then its other names."""
     key = normalize.office_key(city, state)
-    place = Place.objects.filter(key=key).order_by(_by_population(), "pk").first()
+    place = Place.objects.filter(key=key).order_by(*_preferred()).first()
     if place is None:
-        place = Place.objects.filter(aliases__key=key).order_by(_by_population(), "pk").first()
+        place = Place.objects.filter(aliases__key=key).order_by(*_preferred()).first()
     return place
 
 
@@ -125,18 +128,13 @@ def find_keys(keys) -> dict[str, int]:
     would return, in two queries."""
     found: dict[str, int] = {}
     keys = set(keys)
-    # Smallest first, so the most populous place of a key is written last and wins.
-    by_size = F("population").asc(nulls_first=True)
-    for key, pk in (
-        Place.objects.filter(key__in=keys).order_by(by_size, "-pk").values_list("key", "pk")
-    ):
-        found[key] = pk
+    # In order of preference: the first place of a key is the one ``find`` returns.
+    places = Place.objects.filter(key__in=keys).order_by(*_preferred())
+    for key, pk in places.values_list("key", "pk"):
+        found.setdefault(key, pk)
     rest = keys - found.keys()
     if rest:
-        for key, pk in (
-            Place.objects.filter(aliases__key__in=rest)
-            .order_by(by_size, "-pk")
-            .values_list("aliases__key", "pk")
-        ):
-            found[key] = pk
+        by_alias = Place.objects.filter(aliases__key__in=rest).order_by(*_preferred())
+        for key, pk in by_alias.values_list("aliases__key", "pk"):
+            found.setdefault(key, pk)
     return found
