@@ -54,7 +54,7 @@ def test_a_bad_file_names_every_bad_row_and_saves_nothing(db, tmp_path, capsys):
         "a,Gotham,NY,1000\n"
         "b,,NY,5\n"
         "c,Metropolis,ZZ,5\n"
-        "d,Smallville,KS,\"12,000\"\n"
+        'd,Smallville,KS,"12,000"\n'
         "a,Gotham Again,NY,1\n"
         "e,<b>Star City</b>,CA,1\n"
     )

@@ -10,6 +10,7 @@ from .conftest import BROWSER_TEST
 
 pytestmark = BROWSER_TEST
 
+
 def fill_the_rest(page: Page) -> None:
     for name, value in [("mayor_first_name", "Alan"), ("mayor_last_name", "Webber"),
                         ("contact_first_name", "Chris"), ("contact_last_name", "Aide"),
