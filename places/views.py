@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import matching
 from .states import State
@@ -12,7 +12,7 @@ from .states import State
 SUGGESTIONS_MAX_AGE = 24 * 60 * 60
 
 
-@require_GET
+@require_safe
 @gzip_page
 @cache_control(public=True, max_age=SUGGESTIONS_MAX_AGE)
 def suggestions(request: HttpRequest, state: str) -> JsonResponse:

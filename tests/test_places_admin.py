@@ -6,7 +6,7 @@ import pytest
 from places.models import Place
 from signon.models import Signature
 
-from .conftest import CHANGELIST, make_signature
+from .conftest import CHANGELIST, admin_action, make_signature
 from .test_admin_signatures import admin_data, change_page
 
 
@@ -87,3 +87,14 @@ def test_a_staff_choice_made_with_a_new_city_is_kept(staff_client, three_cities)
     )
     assert response.status_code == 302
     assert Signature.objects.get(pk=signature.pk).matched_place == yonkers
+
+
+def test_actions_that_lock_rows_work_beside_the_place_column(reviewer_client, three_cities):
+    # The matched place is prefetched: FOR UPDATE is refused beside an outer join.
+    response = admin_action(
+        reviewer_client, "resend_confirmation", three_cities["st_louis"], follow=True
+    )
+    assert response.status_code == 200
+    response = admin_action(reviewer_client, "approve_selected", three_cities["st_louis"])
+    assert response.status_code == 302
+    assert Signature.objects.get(pk=three_cities["st_louis"].pk).status == "approved"

@@ -34,6 +34,11 @@ _page_names: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 class PlaceSignalsMixin:
     """For SignatureAdmin: the ``matched_place_signal`` column and read-only field."""
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Prefetched, not joined: the actions lock their rows with FOR UPDATE, which
+        # PostgreSQL refuses on the nullable side of an outer join.
+        return super().get_queryset(request).prefetch_related("matched_place")
+
     def changelist_view(self, request: HttpRequest, extra_context=None):
         token = _page_names.set({})
         try:

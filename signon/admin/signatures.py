@@ -291,7 +291,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
         "contact_first_name", "contact_last_name",
     ]  # fmt: skip
-    list_select_related = ["letter", "matched_place"]
+    list_select_related = ["letter"]
     list_per_page = 50
     # A full COUNT(*) of the table on every page costs time at 20,000 rows and
     # tells a reviewer nothing the filtered count does not.
