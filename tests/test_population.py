@@ -96,3 +96,19 @@ def test_the_letter_page_still_asks_three_questions_with_matched_places(
     with django_assert_num_queries(3):
         page = client.get(LETTER_URL)
     assert "Mayors representing" in page.text
+
+
+def test_the_pages_with_the_figure_and_the_question_are_valid_html(client, signed, tmp_path):
+    from .conftest import form_data
+    from .test_html_validity import html_errors
+
+    sign = reverse("signon:sign", args=[SEED_SLUG])
+    pages = {
+        "letter with the figure": client.get(LETTER_URL),
+        "index with the figure": client.get(reverse("signon:index")),
+        "badge with the figure": client.get(reverse("signon:embed-badge", args=[SEED_SLUG])),
+        "did you mean": client.post(sign, form_data(city="Albuquerqe", state="NM")),
+    }
+    assert "Did you mean Albuquerque?" in pages["did you mean"].text
+    found = html_errors({name: (200, page.text) for name, page in pages.items()}, tmp_path)
+    assert found == {}

@@ -104,6 +104,10 @@ class PlaceChoiceMixin:
         state = self.instance.state if self.instance.pk else None
         field.queryset = Place.objects.filter(state=state).order_by("name", "-population")
         field.label_from_instance = lambda place: f"{place.name} ({_population(place.population)})"
+        field.label = "Correct the place"
+        # A place is picked here, not added or edited from a signature.
+        for flag in ("can_add_related", "can_change_related", "can_delete_related"):
+            setattr(field.widget, flag, False)
         field.help_text = (
             "Found from the city when it is saved. Correct it here if the city is another "
             "place of this state; empty for a place not in the reference data."

@@ -283,8 +283,8 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     ]  # fmt: skip
     list_display_links = ["mayor_display"]
     list_filter = [
-        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
-        "letter_version", MailFailedFilter, "state", PlaceFilter, SameOfficeAsFilter,
+        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, PlaceFilter,
+        "letter", "letter_version", MailFailedFilter, "state", SameOfficeAsFilter,
         SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
