@@ -15,6 +15,7 @@ conference's own file (``import_places``) wins over GeoNames, then the most
 populous (staff can correct the link). A state that is not one of ours matches nothing.
 """
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -70,15 +71,21 @@ def names_in(state: str) -> list[Candidate]:
     """The state's places, most populous first (cached until the next load)."""
     if state not in State.values:
         return []
-    names = cache.get(_cache_key(state))
+    try:
+        names = cache.get(_cache_key(state))
+    except Exception:  # the cache is down: the database still answers
+        return read_names(state)
     if names is None:
         names = read_names(state)
-        cache.set(_cache_key(state), names, CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            cache.set(_cache_key(state), names, CACHE_SECONDS)
     return names
 
 
 def forget_cached() -> None:
-    cache.delete_many([_cache_key(state) for state in State.values])
+    # A cache that is down holds nothing to forget; its entries expire within a day.
+    with contextlib.suppress(Exception):
+        cache.delete_many([_cache_key(state) for state in State.values])
 
 
 def _preferred():

@@ -218,3 +218,16 @@ def test_match_places_links_unmatched_signatures(places, letter, capsys):
     signature.refresh_from_db()
     assert str(signature.matched_place) == "Honolulu, HI"
     assert "Linked 1 signature" in capsys.readouterr().out
+
+
+def test_matching_works_when_the_cache_is_down(places, settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(blocker / "cache"),  # cannot be created: every call fails
+        }
+    }
+    assert matching.match("Sante Fe", "NM").did_you_mean.name == "Santa Fe"
+    matching.forget_cached()
