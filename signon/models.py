@@ -15,7 +15,7 @@ from django.db.models.functions import Lower, StrIndex, Substr
 from django.utils import dateformat, timezone
 
 from letters.models import Letter, LetterLocked, LetterVersion
-from places import normalize
+from places import matching, normalize
 from places.states import State
 
 
@@ -163,6 +163,16 @@ class Signature(models.Model):
 
     # normalize.office_key(city, state), kept in step by save().
     office_key = models.CharField(max_length=120, editable=False)
+    # The reference place the city names (places.matching), found by save() when the
+    # city or state changes; staff may correct it. Empty: no place matched.
+    matched_place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="matched place",
+    )
 
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     reviewed_by = models.ForeignKey(
@@ -264,10 +274,14 @@ class Signature(models.Model):
         return f"Mayor {self.mayor_name}, {self.city}, {self.state}"
 
     def save(self, *args, **kwargs):
-        self.office_key = normalize.office_key(self.city, self.state)
+        key = normalize.office_key(self.city, self.state)
+        # A new city finds its place again, unless staff chose one in the same edit.
+        if key != self.office_key and not getattr(self, "place_chosen_by_staff", False):
+            self.matched_place = matching.find(self.city, self.state)
+        self.office_key = key
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"city", "state"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "office_key"}
+            kwargs["update_fields"] = {*update_fields, "office_key", "matched_place"}
         super().save(*args, **kwargs)
 
     @property

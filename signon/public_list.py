@@ -36,6 +36,7 @@ from places.normalize import fold
 from places.states import State
 
 from .models import Signature
+from .population import PLACE_FIELDS, represented
 
 PUBLIC_FIELDS = ("mayor_first_name", "mayor_last_name", "city", "state", "approved_at")
 # What the letter page's list shows: no dates, whose conversion per row costs.
@@ -309,7 +310,8 @@ def csv_response(letter: Letter) -> HttpResponse:
 
 def json_response(request: HttpRequest, letter: Letter) -> JsonResponse:
     """The public list as a JSON download, with the letter's public status."""
-    signatories = export_rows(public_rows(letter))
+    rows = public_rows(letter, fields=(*PUBLIC_FIELDS, *PLACE_FIELDS))
+    signatories = export_rows(rows)
     response = JsonResponse(
         {
             "letter": {
@@ -320,6 +322,7 @@ def json_response(request: HttpRequest, letter: Letter) -> JsonResponse:
                 "status": letter.public_status,
             },
             "count": len(signatories),
+            "represented": represented(rows).as_json,
             "signatories": signatories,
         },
         json_dumps_params={"ensure_ascii": False, "indent": 1},

@@ -24,7 +24,7 @@ from letters.diff import text_diff_html
 from letters.models import Letter
 from places import normalize
 
-from . import abuse, page_cache, public_list, tasks, tokens
+from . import abuse, page_cache, population, public_list, tasks, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
@@ -59,7 +59,14 @@ def index(request: HttpRequest) -> HttpResponse:
         # Open letters first, then closed ones; newest first within each.
         key=lambda letter: (not letter.is_accepting_signatures, -letter.created_at.timestamp()),
     )
-    return render(request, "signon/index.html", {"letters": letters})
+    represented = population.for_letters(letter.pk for letter in letters)
+    for letter in letters:
+        letter.represented = represented.get(letter.pk)
+    return render(
+        request,
+        "signon/index.html",
+        {"letters": letters, "population_source": population.source()},
+    )
 
 
 @cached_page
@@ -90,6 +97,9 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "earlier_versions": page.earlier_versions,
             "last_updated": page.last_updated,
+            "represented": page.represented,
+            "represented_by_state": page.represented_by_state,
+            "population_source": population.source(),
         },
     )
 
@@ -104,6 +114,9 @@ class _LetterPage:
     earlier_versions: list[dict]
     # The newest approval: when the list last grew.
     last_updated: datetime.datetime | None
+    # The people the approved signatories' cities hold (signon/population.py).
+    represented: population.Represented
+    represented_by_state: list[population.StateRepresented]
 
 
 def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
@@ -119,13 +132,17 @@ def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
     # Each row's version too: the page names who signed an earlier text.
-    rows = public_rows(letter, fields=(*LIST_FIELDS, "letter_version_id", "approved_at"))
+    rows = public_rows(
+        letter, fields=(*LIST_FIELDS, "letter_version_id", "approved_at", *population.PLACE_FIELDS)
+    )
     return _LetterPage(
         letter=letter,
         listing=PublicList(rows),
         states=group_by_state(rows),
         earlier_versions=_earlier_versions(letter, rows),
         last_updated=max((row["approved_at"] for row in rows if row["approved_at"]), default=None),
+        represented=population.represented(rows),
+        represented_by_state=population.by_state(rows),
     )
 
 

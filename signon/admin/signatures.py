@@ -35,6 +35,7 @@ from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .links import admin_page, change_url, changelist_url, row_id
+from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -180,7 +181,7 @@ class DecisionForm(forms.Form):
             self.fields["reason"].label = "Note (optional)"
 
 
-class SignatureAdminForm(forms.ModelForm):
+class SignatureAdminForm(PlaceChoiceMixin, forms.ModelForm):
     """A signature as staff edit it: the public form's cleaning, and the office rule.
 
     Names and the city go through the same NameField as the sign-on form, the
@@ -208,7 +209,7 @@ class SignatureAdminForm(forms.ModelForm):
         fields = [
             "letter", "mayor_first_name", "mayor_last_name", "city", "state", "contact_first_name",
             "contact_last_name", "contact_email", "contact_phone", "contact_phone_extension",
-            "review_note",
+            "review_note", "matched_place",
         ]  # fmt: skip
 
     def clean_contact_phone(self) -> str:
@@ -256,6 +257,11 @@ class SignatureAdminForm(forms.ModelForm):
 
 # ---------------------------------------------------------------- signatures
 
+MAYOR_FIELDS = [
+    "letter", "mayor_first_name", "mayor_last_name", "city", "state", "matched_place_signal",
+    "matched_place",
+]  # fmt: skip
+
 CONTACT_FIELDS = [
     "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
     "contact_phone_extension",
@@ -269,16 +275,17 @@ DECISION_FIELDS = [
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     form = SignatureAdminForm
     list_display = [
-        "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
-        "conflicts", "contact_display", "submitted",
+        "mayor_display", "place", "matched_place_signal", "status_display", "email_confirmed",
+        "official_domain_display", "conflicts", "contact_display", "submitted",
     ]  # fmt: skip
     list_display_links = ["mayor_display"]
     list_filter = [
-        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
-        "letter_version", MailFailedFilter, "state", SameOfficeAsFilter, SameContactAsFilter,
+        "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, PlaceFilter,
+        "letter", "letter_version", MailFailedFilter, "state", SameOfficeAsFilter,
+        SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
@@ -293,10 +300,10 @@ class SignatureAdmin(admin.ModelAdmin):
         "office_key", "status_display", "decision", "decision_reason", "reviewed_by",
         "reviewed_at", "approved_at", "email_confirmation", "official_domain_detail",
         "conflict_detail", "mail_status", "letter_version", "created_at", "updated_at",
-        "office_questions",
+        "office_questions", "matched_place_signal",
     ]  # fmt: skip
     fieldsets = [
-        ("Mayor", {"fields": ["letter", "mayor_first_name", "mayor_last_name", "city", "state"]}),
+        ("Mayor", {"fields": MAYOR_FIELDS}),
         ("Contact (private)", {"fields": CONTACT_FIELDS}),
         ("Verification", {"fields": VERIFICATION_FIELDS}),
         ("Decision", {"fields": DECISION_FIELDS}),
