@@ -94,6 +94,8 @@ class SignatureQuerySet(models.QuerySet):
 
         - ``official_domain``: the contact's e-mail is on a .gov domain or on a
           domain staff recorded for that city;
+        - ``domain_recorded``: staff recorded the domain for that city (the
+          tiers of ``signon.signals.domain_signal`` start from it);
         - ``same_office_count``: other submissions (any status) for the same
           office on the same letter;
         - ``other_cities_count``: other offices (any letter) submitted from the
@@ -109,6 +111,7 @@ class SignatureQuerySet(models.QuerySet):
                 Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
                 output_field=models.BooleanField(),
             ),
+            domain_recorded=Exists(recorded),
             same_office_count=SubqueryCount(same_office().values("pk")),
             other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
         )

@@ -666,7 +666,7 @@ def test_a_gov_address_counts_as_an_official_domain(reviewer_client, letter):
     assert listed(reviewer_client, official="yes") == ["Peoria"]
     assert listed(reviewer_client, official="no") == ["Joliet"]
     page = reviewer_client.get(f"{CHANGELIST}{gov.pk}/change/")
-    assert "Yes: peoriagov.gov is a .gov domain" in page.text
+    assert "Domain names the city: peoriagov.gov spells “Peoria” in its name" in page.text
 
 
 @pytest.mark.django_db
@@ -678,14 +678,15 @@ def test_a_domain_staff_recorded_for_that_city_counts_only_for_that_city(reviewe
     assert signals(elgin).official_domain is False
     assert listed(reviewer_client, official="yes") == ["Joliet"]
     page = reviewer_client.get(f"{CHANGELIST}{joliet.pk}/change/")
-    assert "staff recorded ci.joliet.il.us as Joliet, IL" in page.text
+    assert "ci.joliet.il.us is recorded in Official domains as Joliet, IL’s domain" in page.text
 
 
 @pytest.mark.django_db
 def test_the_change_page_offers_to_record_an_unknown_domain_for_the_city(reviewer_client, letter):
     signature = make_signature(letter, city="Joliet", contact_email="mayor@jolietcity.org")
     page = reviewer_client.get(f"{CHANGELIST}{signature.pk}/change/")
-    assert "No: jolietcity.org is not .gov nor recorded for Joliet, IL" in page.text
+    assert "jolietcity.org spells “Joliet” in its name (not a government domain); not yet " \
+        "recorded as Joliet, IL’s domain" in page.text
     assert "/admin/signon/officialdomain/add/?domain=jolietcity.org&amp;city=Joliet" in page.text
 
 

@@ -29,12 +29,13 @@ from django.utils.safestring import SafeString, mark_safe
 from letters.models import Letter
 from places import normalize
 
-from .. import audit, tasks
+from .. import audit, signals, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .links import admin_page, change_url, changelist_url, row_id
+from .review import review_urls
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -359,6 +360,7 @@ class SignatureAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             admin_page(self, DECIDE_ROUTE, self.decide_view, "signon_signature_decide"),
+            *review_urls(self),
             *super().get_urls(),
         ]
 
@@ -406,9 +408,14 @@ class SignatureAdmin(admin.ModelAdmin):
     def email_confirmed(self, obj: Signature) -> bool:
         return obj.email_confirmed_at is not None
 
-    @admin.display(description="Official", boolean=True, ordering="official_domain")
-    def official_domain_display(self, obj: Signature) -> bool:
-        return obj.official_domain
+    @admin.display(description="Domain", ordering="official_domain")
+    def official_domain_display(self, obj: Signature) -> SafeString:
+        # The tier, not a tick: dc.gov is a government's domain, not Laredo's.
+        signal = signals.signature_domain_signal(obj)
+        return format_html(
+            '<span class="signon-tier signon-tier--{}" title="{}">{}</span>',
+            signal.tier, signal.evidence, SHORT_TIERS[signal.tier],
+        )  # fmt: skip
 
     @admin.display(description="Conflicts", ordering="same_office_count")
     def conflicts(self, obj: Signature) -> SafeString | str:
@@ -443,22 +450,17 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Official domain")
     def official_domain_detail(self, obj: Signature) -> SafeString | str:
-        domain = obj.contact_email.rpartition("@")[2].lower()
         if not obj.pk:
             return "—"
-        if domain.endswith(".gov"):
-            return f"Yes: {domain} is a .gov domain"
-        if obj.official_domain:
-            return f"Yes: staff recorded {domain} as {obj.city}, {obj.state}'s domain"
+        signal = signals.signature_domain_signal(obj)
+        if signal.tier == signals.OWN:
+            return f"{signal.label}: {signal.evidence}"
         add = reverse("admin:signon_officialdomain_add")
+        query = urlencode({"domain": signal.domain, "city": obj.city, "state": obj.state})
         return format_html(
-            'No: {} is not .gov nor recorded for {}, {}. <a href="{}">Record it as the city\'s '
-            "domain</a> once verified.",
-            domain,
-            obj.city,
-            obj.state,
-            f"{add}?{urlencode({'domain': domain, 'city': obj.city, 'state': obj.state})}",
-        )
+            '{}: {} <a href="{}">Record it as the city\'s domain</a> once verified.',
+            signal.label, signal.evidence, f"{add}?{query}",
+        )  # fmt: skip
 
     @admin.display(description="Conflicts")
     def conflict_detail(self, obj: Signature) -> SafeString | str:
@@ -717,6 +719,14 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 SHOWN_ON_DECISION_PAGE = 50
+
+# The domain column's words for each tier (its tooltip says how it was derived).
+SHORT_TIERS = {
+    signals.OWN: "City’s own",
+    signals.NAMES_CITY: "Names city",
+    signals.GOVERNMENT: "Other gov’t",
+    signals.OTHER: "Other",
+}
 
 DECISION_VERBS = {
     Signature.Status.PENDING: "Release into review",
