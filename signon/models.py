@@ -414,7 +414,10 @@ class OfficialDomain(models.Model):
 # Which decisions staff may take from each status.
 TRANSITIONS = {
     Signature.Status.PENDING: (Signature.Status.APPROVED, Signature.Status.REJECTED),
-    Signature.Status.APPROVED: (Signature.Status.WITHDRAWN,),
+    # A decision can be reopened: back to pending, recorded in the history.
+    Signature.Status.APPROVED: (Signature.Status.WITHDRAWN, Signature.Status.PENDING),
+    Signature.Status.REJECTED: (Signature.Status.PENDING,),
+    Signature.Status.WITHDRAWN: (Signature.Status.PENDING,),
     # Released into review (and mailed then), or turned down as it stands.
     Signature.Status.HELD: (Signature.Status.PENDING, Signature.Status.REJECTED),
 }

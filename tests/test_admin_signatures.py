@@ -326,7 +326,7 @@ def test_search_finds_by_contact_email_and_city(staff_client, letter):
 @pytest.mark.django_db
 def test_the_approve_action_records_who_and_when_and_lists_the_mayor(staff_client, staff, letter):
     signature = make_signature(letter)
-    response = admin_action(staff_client, "approve_selected", signature, follow=True)
+    response = admin_action(staff_client, "approve_selected", signature, apply="Approve", follow=True)
     assert "1 signature(s) approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
@@ -354,7 +354,9 @@ def test_the_reject_action_records_the_decision_and_keeps_the_mayor_off(
 def test_an_action_skips_signatures_it_cannot_move_and_says_so(staff_client, letter):
     rejected = make_signature(letter, status=Signature.Status.REJECTED)
     pending = make_signature(letter, city="Peoria")
-    response = admin_action(staff_client, "approve_selected", rejected, pending, follow=True)
+    response = admin_action(
+        staff_client, "approve_selected", rejected, pending, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     assert "1 signature(s) skipped" in response.text
     rejected.refresh_from_db()
@@ -397,7 +399,9 @@ def test_approving_from_the_changelist_writes_who_when_and_from_to_in_the_histor
     reviewer_client, reviewer, letter
 ):
     signature = make_signature(letter)
-    response = admin_action(reviewer_client, "approve_selected", signature, follow=True)
+    response = admin_action(
+        reviewer_client, "approve_selected", signature, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
@@ -574,7 +578,7 @@ def test_staff_without_the_review_permission_cannot_approve_or_reject(client, le
     assert "approve_selected" not in changelist.text
     assert "reject_selected" not in changelist.text
 
-    admin_action(client, "approve_selected", signature)
+    admin_action(client, "approve_selected", signature, apply="Approve")
     assert client.get(decide_url(signature, "approved")).status_code == 403
     assert client.post(decide_url(signature, "rejected"), {"reason": "x"}).status_code == 403
     change_page = client.get(f"{CHANGELIST}{signature.pk}/change/")
@@ -685,8 +689,10 @@ def test_a_domain_staff_recorded_for_that_city_counts_only_for_that_city(reviewe
 def test_the_change_page_offers_to_record_an_unknown_domain_for_the_city(reviewer_client, letter):
     signature = make_signature(letter, city="Joliet", contact_email="mayor@jolietcity.org")
     page = reviewer_client.get(f"{CHANGELIST}{signature.pk}/change/")
-    assert "jolietcity.org spells “Joliet” in its name (not a government domain); not yet " \
+    assert (
+        "jolietcity.org spells “Joliet” in its name (not a government domain); not yet "
         "recorded as Joliet, IL’s domain" in page.text
+    )
     assert "/admin/signon/officialdomain/add/?domain=jolietcity.org&amp;city=Joliet" in page.text
 
 

@@ -39,9 +39,10 @@ def test_austins_own_office_from_austintexas_gov_names_the_city():
 
 def test_a_domain_that_names_the_city_need_not_be_gov():
     assert tier("mayor@cityoftulsa.org", "Tulsa", "OK") == signals.NAMES_CITY
-    assert "not a government domain" in signals.domain_signal(
-        "mayor@cityoftulsa.org", "Tulsa", "OK", recorded=False
-    ).evidence
+    assert (
+        "not a government domain"
+        in signals.domain_signal("mayor@cityoftulsa.org", "Tulsa", "OK", recorded=False).evidence
+    )
 
 
 @pytest.mark.parametrize(

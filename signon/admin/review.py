@@ -66,7 +66,8 @@ class ReviewForm(forms.Form):
 
 
 def review_urls(model_admin) -> list:
-    return [admin_page(model_admin, "review/", ReviewScreen(model_admin), "signon_signature_review")]
+    screen = ReviewScreen(model_admin)
+    return [admin_page(model_admin, "review/", screen, "signon_signature_review")]
 
 
 def review_url(filters: str = "", **params) -> str:
@@ -119,9 +120,7 @@ class ReviewScreen:
         anchor = Signature.objects.filter(pk=after).values_list("created_at", flat=True).first()
         if anchor is None:
             return pending.first()
-        return pending.filter(
-            Q(created_at__gt=anchor) | Q(created_at=anchor, pk__gt=after)
-        ).first()
+        return pending.filter(Q(created_at__gt=anchor) | Q(created_at=anchor, pk__gt=after)).first()
 
     def read(self, pending: QuerySet, pk: int | None) -> Signature | None:
         return pending.filter(pk=pk).first() if pk is not None else None
@@ -174,28 +173,25 @@ class ReviewScreen:
             signature = (
                 Signature.objects.with_signals().select_related("letter", "letter_version")
             ).get(pk=current.pk)
+            earlier = Q(created_at__lt=signature.created_at) | Q(
+                created_at=signature.created_at, pk__lt=signature.pk
+            )
+            initial = {"signature": signature.pk, "review_note": signature.review_note}
+            history = LogEntry.objects.filter(
+                content_type__app_label="signon",
+                content_type__model="signature",
+                object_id=str(signature.pk),
+            )
             context.update(
                 signature=signature,
-                position=pending.filter(
-                    Q(created_at__lt=signature.created_at)
-                    | Q(created_at=signature.created_at, pk__lt=signature.pk)
-                ).count()
-                + 1,
-                form=form
-                or ReviewForm(initial={"signature": signature.pk,
-                                       "review_note": signature.review_note}),  # fmt: skip
+                position=pending.filter(earlier).count() + 1,
+                form=form or ReviewForm(initial=initial),
                 domain=signals.signature_domain_signal(signature),
                 same_person=signals.same_person(signature),
                 same_person_evidence=signals.SAME_PERSON_EVIDENCE,
                 email_confirmation=admin.email_confirmation(signature),
                 conflicts=admin.conflict_detail(signature),
-                history=LogEntry.objects.filter(
-                    content_type__app_label="signon",
-                    content_type__model="signature",
-                    object_id=str(signature.pk),
-                )
-                .select_related("user")
-                .order_by("action_time"),
+                history=history.select_related("user").order_by("action_time"),
                 change_url=change_url(signature),
                 post_url=review_url(filters),
             )

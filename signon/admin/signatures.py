@@ -35,7 +35,7 @@ from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .links import admin_page, change_url, changelist_url, row_id
-from .review import review_urls
+from .review import review_urls, selection_summary
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -503,13 +503,19 @@ class SignatureAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         choices = [
-            (reverse("admin:signon_signature_decide", args=[obj.pk, status]), verb)
-            for status, verb in DECISION_VERBS.items()
+            (reverse("admin:signon_signature_decide", args=[obj.pk, status]), _verb(obj, status))
+            for status in DECISION_VERBS
             if obj.can_become(status)
         ]
         if not choices:
             return f"No further decision: a {obj.get_status_display().lower()} signature is final."
-        return format_html_join(" ", '<a class="button signon-decide" href="{}">{}</a>', choices)
+        # Buttons of the change form, not links: the note typed above goes along.
+        return format_html_join(
+            " ",
+            '<button type="submit" name="_decide" value="1" formaction="{}" '
+            'class="button signon-decide">{}</button>',
+            choices,
+        )
 
     @admin.display(description="Mail")
     def mail_status(self, obj: Signature) -> SafeString | str:
@@ -584,23 +590,29 @@ class SignatureAdmin(admin.ModelAdmin):
         return done
 
     def _decide_with_reason(self, request: HttpRequest, queryset: QuerySet, status: str):
-        """The bulk path for decisions that need a reason: a small confirmation page."""
+        """The bulk path: a confirmation page that sums up the selection (and asks why)."""
+        needs_reason = status in Signature.REASON_REQUIRED
         if "apply" in request.POST:
-            form = DecisionForm(request.POST, reason_required=True)
+            form = DecisionForm(request.POST, reason_required=needs_reason)
             if form.is_valid():
                 pks = list(queryset.values_list("pk", flat=True))
                 self._apply(request, pks, status, form.cleaned_data["reason"])
                 return None
         else:
-            form = DecisionForm(reason_required=True)
+            form = DecisionForm(reason_required=needs_reason)
         return self._decision_page(request, queryset, status, form, bulk=True)
 
-    def _decision_page(self, request, signatures, status, form, bulk: bool) -> TemplateResponse:
+    def _decision_page(
+        self, request, signatures, status, form, bulk: bool, verb: str = ""
+    ) -> TemplateResponse:
         count = len(signatures) if isinstance(signatures, list) else signatures.count()
         select_across = bulk and request.POST.get("select_across") == "1"
+        verb = verb or DECISION_VERBS[status]
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{DECISION_VERBS[status]}: {count} signature(s)",
+            "title": f"{verb}: {count} signature(s)",
+            # What the selection holds ("3 e-mail not confirmed, …"), before it is decided.
+            "summary": selection_summary(signatures) if bulk else [],
             "opts": self.model._meta,
             # "Select all N" can mean thousands: name the first ones, carry the rest
             # as the changelist's own filters (the form posts back to its URL).
@@ -612,7 +624,8 @@ class SignatureAdmin(admin.ModelAdmin):
             "form": form,
             "adminform": AdminForm(form, [(None, {"fields": ["reason"]})], {}),
             "status": status,
-            "verb": DECISION_VERBS[status],
+            "verb": verb,
+            "review_note": request.POST.get("review_note"),
             "bulk": bulk,
             "action": request.POST.get("action", ""),
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
@@ -630,20 +643,26 @@ class SignatureAdmin(admin.ModelAdmin):
             raise Http404("No such signature.")
         signature = get_object_or_404(Signature, pk=pk)
         needs_reason = status in Signature.REASON_REQUIRED
-        if request.method == "POST":
+        verb = _verb(signature, status)
+        # The change page's decision buttons post its whole form: the "How verified"
+        # note typed there rides along to this page and is saved with the decision.
+        from_change_page = request.method == "POST" and "_decide" in request.POST
+        if request.method == "POST" and not from_change_page:
             form = DecisionForm(request.POST, reason_required=needs_reason)
             if form.is_valid():
+                note = request.POST.get("review_note")
+                if note is not None and note != signature.review_note:
+                    signature.review_note = note
+                    signature.save(update_fields=["review_note", "updated_at"])
                 self._apply(request, [signature.pk], status, form.cleaned_data["reason"])
                 return HttpResponseRedirect(change_url(signature))
         else:
             form = DecisionForm(reason_required=needs_reason)
-        return self._decision_page(request, [signature], status, form, bulk=False)
+        return self._decision_page(request, [signature], status, form, bulk=False, verb=verb)
 
-    @admin.action(description="Approve selected signatures", permissions=["review"])
+    @admin.action(description="Approve selected signatures…", permissions=["review"])
     def approve_selected(self, request, queryset):
-        self._apply(
-            request, list(queryset.values_list("pk", flat=True)), Signature.Status.APPROVED, ""
-        )
+        return self._decide_with_reason(request, queryset, Signature.Status.APPROVED)
 
     @admin.action(description="Release selected held submissions into review",
                   permissions=["review"])  # fmt: skip
@@ -740,6 +759,13 @@ DECISION_DONE = {
     Signature.Status.REJECTED: "rejected",
     Signature.Status.WITHDRAWN: "marked withdrawn",
 }
+
+
+def _verb(signature: Signature, status: str) -> str:
+    """A decision's name for this signature: back to pending is a reopening unless held."""
+    if status == Signature.Status.PENDING and signature.status != Signature.Status.HELD:
+        return "Reopen: back to pending"
+    return DECISION_VERBS[status]
 
 
 def _when(moment) -> str:
