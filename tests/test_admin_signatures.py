@@ -326,7 +326,9 @@ def test_search_finds_by_contact_email_and_city(staff_client, letter):
 @pytest.mark.django_db
 def test_the_approve_action_records_who_and_when_and_lists_the_mayor(staff_client, staff, letter):
     signature = make_signature(letter)
-    response = admin_action(staff_client, "approve_selected", signature, apply="Approve", follow=True)
+    response = admin_action(
+        staff_client, "approve_selected", signature, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
