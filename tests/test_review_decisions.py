@@ -3,7 +3,6 @@ ask to confirm; a decision can be reopened (back to pending, in the history, off
 public page); the "How verified" note typed on a change page is saved with its decision.
 """
 
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
@@ -78,9 +77,12 @@ def test_a_rejection_can_be_reopened_and_its_history_says_so(staff_client, staff
     assert response.status_code == 302
     signature.refresh_from_db()
     assert signature.status == Signature.Status.PENDING
-    assert LogEntry.objects.filter(object_id=str(signature.pk)).latest(
-        "action_time"
-    ).get_change_message() == "Status: Rejected → Pending review. Reason: They called back."
+    assert (
+        LogEntry.objects.filter(object_id=str(signature.pk))
+        .latest("action_time")
+        .get_change_message()
+        == "Status: Rejected → Pending review. Reason: They called back."
+    )
 
 
 @pytest.mark.django_db
