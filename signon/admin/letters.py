@@ -17,11 +17,12 @@ from letters.models import Letter, LetterVersion
 
 from ..models import Signature
 from .deliveries import RecordDeliveryMixin
+from .layout import FullWidthChangelist
 from .links import changelist_url
 
 
 @admin.register(Letter)
-class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
+class DeskLetterAdmin(FullWidthChangelist, RecordDeliveryMixin, LetterAdmin):
     list_display = [*LetterAdmin.list_display, "signature_counts"]
     readonly_fields = [*LetterAdmin.readonly_fields, "signature_counts", "delivery_record"]
     fieldsets = [
@@ -30,6 +31,9 @@ class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
         *LetterAdmin.fieldsets[1:],
         ("Delivery", {"fields": ["delivery_record"]}),
     ]
+
+    class Media:
+        css = {"all": ["signon/admin.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         counts = {
@@ -57,10 +61,13 @@ class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
 
 
 @admin.register(LetterVersion)
-class DeskLetterVersionAdmin(LetterVersionAdmin):
+class DeskLetterVersionAdmin(FullWidthChangelist, LetterVersionAdmin):
     list_display = [*LetterVersionAdmin.list_display, "signature_count"]
     fields = [*LetterVersionAdmin.fields, "signature_count"]
     readonly_fields = fields
+
+    class Media:
+        css = {"all": ["signon/admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(signature_count=Count("signatures"))

@@ -163,6 +163,7 @@ class ReviewScreen:
             **admin.admin_site.each_context(request),
             "opts": Signature._meta,
             "title": "Review pending submissions",
+            "is_nav_sidebar_enabled": False,
             "filters": filters,
             "changelist_url": f"{reverse('admin:signon_signature_changelist')}?{filters}",
             "restart_url": review_url(filters),

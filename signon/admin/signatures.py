@@ -34,6 +34,7 @@ from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
+from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id
 from .review import review_urls, selection_summary
 
@@ -279,7 +280,8 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display_links = ["mayor_display"]
     list_filter = [
         "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
-        "letter_version", MailFailedFilter, "state", SameOfficeAsFilter, SameContactAsFilter,
+        "letter_version", MailFailedFilter, ("state", SelectListFilter), SameOfficeAsFilter,
+        SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
@@ -353,6 +355,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["signon/admin.css"]}
+        js = ["js/select-filter.js"]
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signon.review_signature")
