@@ -199,6 +199,9 @@ class Signature(models.Model):
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     approval_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What staff chose to tell the contact when rejecting (empty: no e-mail), and when it went.
+    rejection_message = models.TextField(blank=True, editable=False)
+    rejection_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_error = models.CharField(max_length=200, blank=True, editable=False)
 
@@ -318,12 +321,13 @@ class Signature(models.Model):
         # Asked of the database: the letter object in hand may predate the delivery.
         return Letter.objects.filter(pk=self.letter_id, status=Letter.Status.DELIVERED).exists()
 
-    def decide(self, status: str, user, reason: str = "") -> None:
+    def decide(self, status: str, user, reason: str = "", share: str = "") -> None:
         """Move to ``status`` on ``user``'s decision, or raise InvalidTransition.
 
         The one place a signature changes status: it records the decision on the
         row and in the admin history (who, when, from → to, why), and once the
-        transaction commits, tells the contact when their mayor is listed.
+        transaction commits, tells the contact when their mayor is listed, or,
+        when staff ``share`` a message with a rejection, why it was not.
         """
         if not self.can_become(status):
             raise InvalidTransition(
@@ -348,10 +352,14 @@ class Signature(models.Model):
         self.decision_reason = reason
         if status == self.Status.APPROVED:
             self.approved_at = now
+        share = share.strip() if status == self.Status.REJECTED else ""
+        if share:
+            self.rejection_message, self.rejection_notice_sent_at = share, None
         with transaction.atomic():
             self.save(
                 update_fields=["status", "reviewed_by", "reviewed_at", "approved_at",
-                               "decision_reason", "updated_at"]
+                               "decision_reason", "rejection_message",
+                               "rejection_notice_sent_at", "updated_at"]
             )  # fmt: skip
             message = f"Status: {before} → {self.get_status_display()}."
             if reason:
@@ -363,7 +371,7 @@ class Signature(models.Model):
                 change_message=message,
                 single_object=True,
             )
-            if status in (self.Status.APPROVED, self.Status.PENDING):
+            if status in (self.Status.APPROVED, self.Status.PENDING) or share:
                 # Approval owes the approval notice; a release from quarantine owes
                 # the receipt and staff notification it was not sent while held.
                 # Queued in the decision's transaction (signon/tasks.py). Imported
@@ -371,6 +379,14 @@ class Signature(models.Model):
                 from .tasks import queue_mail
 
                 queue_mail(self)
+
+    @property
+    def rejection_notice_due(self) -> bool:
+        return (
+            self.status == self.Status.REJECTED
+            and bool(self.rejection_message)
+            and self.rejection_notice_sent_at is None
+        )
 
     @property
     def approval_notice_due(self) -> bool:

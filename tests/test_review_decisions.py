@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from signon.models import OfficialDomain, Signature
 
-from .conftest import CHANGELIST, admin_action, decide_url, make_signature
+from .conftest import CHANGELIST, admin_action, decide_url, make_signature, run_queued_mail
+from .test_review_screen import REVIEW
+
+
+def rejection_notices(outbox) -> list:
+    """The rejection notices among the mail sent (the receipt is owed too)."""
+    return [m for m in outbox if m.subject.startswith("About the sign-on")]
 
 
 def change_page(signature) -> str:
@@ -135,3 +141,48 @@ def test_a_held_submission_is_still_released_not_reopened(staff_client, letter):
     page = staff_client.get(change_page(held))
     assert "Release into review" in page.text
     assert "Reopen" not in page.text
+
+
+@pytest.mark.django_db
+def test_a_rejection_can_tell_the_contact_kindly_through_the_mail_queue(
+    reviewer_client, letter, mailoutbox
+):
+    signature = make_signature(letter, contact_email="chris@springfield.il.gov")
+    page = reviewer_client.get(REVIEW)
+    reviewer_client.post(page.context["post_url"], {
+        "signature": signature.pk, "decision": "reject", "review_note": "",
+        "reason": "Staff only: the chief of staff says no.",
+        "share": "The mayor's office told us it has not decided to sign yet.",
+    })  # fmt: skip
+    assert mailoutbox == []  # nothing is sent inside the request: the worker sends it
+    assert run_queued_mail() == ["sent"]
+    (notice,) = rejection_notices(mailoutbox)
+    assert notice.to == ["chris@springfield.il.gov"]
+    assert "has not decided to sign yet" in notice.body
+    assert "Staff only" not in notice.body  # the reason kept for staff stays with staff
+    signature.refresh_from_db()
+    assert signature.rejection_notice_sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_rejection_without_a_shared_message_mails_nothing(staff_client, letter, mailoutbox):
+    signature = make_signature(letter)
+    admin_action(staff_client, "reject_selected", signature, apply="Reject", reason="Duplicate.",
+                 share="  ")  # fmt: skip
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.REJECTED
+    run_queued_mail()
+    assert rejection_notices(mailoutbox) == []
+
+
+@pytest.mark.django_db
+def test_a_bulk_rejection_can_share_its_message_with_each_contact(staff_client, letter, mailoutbox):
+    chosen = [make_signature(letter, city=c, contact_email=f"a@{c.lower()}.gov")
+              for c in ("Peoria", "Joliet")]  # fmt: skip
+    form = admin_action(staff_client, "reject_selected", *chosen)
+    assert "Tell the contact (optional)" in form.text
+    admin_action(staff_client, "reject_selected", *chosen, apply="Reject", reason="Test rows.",
+                 share="This sign-on reached us by mistake.")  # fmt: skip
+    run_queued_mail()
+    notices = rejection_notices(mailoutbox)
+    assert sorted(m.to[0] for m in notices) == ["a@joliet.gov", "a@peoria.gov"]

@@ -58,6 +58,15 @@ class ReviewForm(forms.Form):
         error_messages={"max_length": "Keep the reason under %(limit_value)d characters."},
     )
 
+    share = forms.CharField(
+        label="Tell the contact (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="With Reject: a short, kind reason e-mailed to the contact. Empty: no e-mail.",
+        error_messages={"max_length": "Keep the message under %(limit_value)d characters."},
+    )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == REJECT and not cleaned.get("reason", "").strip():
@@ -142,7 +151,7 @@ class ReviewScreen:
                 return
             status = Signature.Status.APPROVED if decision == APPROVE else Signature.Status.REJECTED
             try:
-                signature.decide(status, request.user, data["reason"])
+                signature.decide(status, request.user, data["reason"], share=data["share"])
             except InvalidTransition as error:
                 # Decided by someone else meanwhile, or its letter was delivered.
                 messages.warning(request, f"{signature}: {error} The note was saved.")

@@ -175,11 +175,23 @@ class DecisionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, reason_required: bool, **kwargs):
+    share = forms.CharField(
+        label="Tell the contact (optional)",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
+        max_length=1000,
+        help_text="A short, kind reason e-mailed to the contact with the rejection; "
+        "leave empty to send no e-mail.",
+        error_messages={"max_length": "Keep the message under %(limit_value)d characters."},
+    )
+
+    def __init__(self, *args, reason_required: bool, share: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
         if not reason_required:
             self.fields["reason"].label = "Note (optional)"
+        if not share:
+            del self.fields["share"]
 
 
 class SignatureAdminForm(forms.ModelForm):
@@ -527,6 +539,8 @@ class SignatureAdmin(admin.ModelAdmin):
             ("Notification to staff", obj.staff_notified_at),
             ("Approval notice to the contact", obj.approval_notice_sent_at),
         ]
+        if obj.rejection_message:
+            rows.append(("Rejection notice to the contact", obj.rejection_notice_sent_at))
         items = format_html_join(
             "",
             "<li>{}: {}</li>",
@@ -555,13 +569,15 @@ class SignatureAdmin(admin.ModelAdmin):
 
     # ------------------------------------------------------------ decisions
 
-    def _apply(self, request: HttpRequest, pks: list, status: str, reason: str) -> int:
+    def _apply(
+        self, request: HttpRequest, pks: list, status: str, reason: str, share: str = ""
+    ) -> int:
         """Take one decision on many signatures; report what was done and skipped."""
         done, skipped, taken = 0, 0, 0
         with transaction.atomic():
             for signature in Signature.objects.filter(pk__in=pks).select_for_update():
                 try:
-                    signature.decide(status, request.user, reason)
+                    signature.decide(status, request.user, reason, share=share)
                 except InvalidTransition:
                     skipped += 1
                 except IntegrityError:
@@ -595,14 +611,16 @@ class SignatureAdmin(admin.ModelAdmin):
     def _decide_with_reason(self, request: HttpRequest, queryset: QuerySet, status: str):
         """The bulk path: a confirmation page that sums up the selection (and asks why)."""
         needs_reason = status in Signature.REASON_REQUIRED
+        share = status == Signature.Status.REJECTED
         if "apply" in request.POST:
-            form = DecisionForm(request.POST, reason_required=needs_reason)
+            form = DecisionForm(request.POST, reason_required=needs_reason, share=share)
             if form.is_valid():
                 pks = list(queryset.values_list("pk", flat=True))
-                self._apply(request, pks, status, form.cleaned_data["reason"])
+                data = form.cleaned_data
+                self._apply(request, pks, status, data["reason"], data.get("share", ""))
                 return None
         else:
-            form = DecisionForm(reason_required=needs_reason)
+            form = DecisionForm(reason_required=needs_reason, share=share)
         return self._decision_page(request, queryset, status, form, bulk=True)
 
     def _decision_page(
@@ -625,7 +643,7 @@ class SignatureAdmin(admin.ModelAdmin):
             "select_across": select_across,
             "selected": [] if select_across else [s.pk for s in signatures],
             "form": form,
-            "adminform": AdminForm(form, [(None, {"fields": ["reason"]})], {}),
+            "adminform": AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
             "status": status,
             "verb": verb,
             "review_note": request.POST.get("review_note"),
@@ -646,21 +664,23 @@ class SignatureAdmin(admin.ModelAdmin):
             raise Http404("No such signature.")
         signature = get_object_or_404(Signature, pk=pk)
         needs_reason = status in Signature.REASON_REQUIRED
+        share = status == Signature.Status.REJECTED
         verb = _verb(signature, status)
         # The change page's decision buttons post its whole form: the "How verified"
         # note typed there rides along to this page and is saved with the decision.
         from_change_page = request.method == "POST" and "_decide" in request.POST
         if request.method == "POST" and not from_change_page:
-            form = DecisionForm(request.POST, reason_required=needs_reason)
+            form = DecisionForm(request.POST, reason_required=needs_reason, share=share)
             if form.is_valid():
                 note = request.POST.get("review_note")
                 if note is not None and note != signature.review_note:
                     signature.review_note = note
                     signature.save(update_fields=["review_note", "updated_at"])
-                self._apply(request, [signature.pk], status, form.cleaned_data["reason"])
+                data = form.cleaned_data
+                self._apply(request, [signature.pk], status, data["reason"], data.get("share", ""))
                 return HttpResponseRedirect(change_url(signature))
         else:
-            form = DecisionForm(reason_required=needs_reason)
+            form = DecisionForm(reason_required=needs_reason, share=share)
         return self._decision_page(request, [signature], status, form, bulk=False, verb=verb)
 
     @admin.action(description="Approve selected signatures…", permissions=["review"])
