@@ -132,10 +132,15 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 class LetterVersionAdmin(admin.ModelAdmin):
-    list_display = ["letter", "number", "sha256", "created_at", "created_by"]
+    list_display = ["letter", "number", "short_sha256", "created_at", "created_by"]
     list_filter = ["letter"]
     fields = ["letter", "number", "sha256", "created_at", "created_by", "changes"]
     readonly_fields = fields
+
+    @admin.display(description="SHA-256 of the text", ordering="sha256")
+    def short_sha256(self, obj: LetterVersion) -> str:
+        # 64 characters push the counts off the list; the full value is on the version's page.
+        return format_html('<code title="{}">{}…</code>', obj.sha256, obj.sha256[:12])
 
     class Media:
         css = {"all": ["css/admin-diff.css"]}

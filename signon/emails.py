@@ -81,6 +81,11 @@ def approval_notice(signature) -> EmailMessage:
     )
 
 
+def rejection_notice(signature) -> EmailMessage:
+    """To the contact, when staff reject and choose to share why (their words only)."""
+    return _message("rejection_notice", signature, to=[signature.contact_email])
+
+
 # Each message the desk owes a signature: its name, how to build it, the field
 # that records it was sent, and whether it is owed.
 _MESSAGES: list[tuple[str, Callable, str, Callable]] = [
@@ -96,6 +101,12 @@ _MESSAGES: list[tuple[str, Callable, str, Callable]] = [
         approval_notice,
         "approval_notice_sent_at",
         lambda s: s.approval_notice_due,
+    ),
+    (
+        "rejection notice",
+        rejection_notice,
+        "rejection_notice_sent_at",
+        lambda s: s.rejection_notice_due,
     ),
 ]
 

@@ -94,6 +94,8 @@ class SignatureQuerySet(models.QuerySet):
 
         - ``official_domain``: the contact's e-mail is on a .gov domain or on a
           domain staff recorded for that city;
+        - ``domain_recorded``: staff recorded the domain for that city (the
+          tiers of ``signon.signals.domain_signal`` start from it);
         - ``same_office_count``: other submissions (any status) for the same
           office on the same letter;
         - ``other_cities_count``: other offices (any letter) submitted from the
@@ -109,6 +111,7 @@ class SignatureQuerySet(models.QuerySet):
                 Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
                 output_field=models.BooleanField(),
             ),
+            domain_recorded=Exists(recorded),
             same_office_count=SubqueryCount(same_office().values("pk")),
             other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
         )
@@ -206,6 +209,9 @@ class Signature(models.Model):
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     staff_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     approval_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # What staff chose to tell the contact when rejecting (empty: no e-mail), and when it went.
+    rejection_message = models.TextField(blank=True, editable=False)
+    rejection_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     mail_error = models.CharField(max_length=200, blank=True, editable=False)
 
@@ -329,12 +335,13 @@ class Signature(models.Model):
         # Asked of the database: the letter object in hand may predate the delivery.
         return Letter.objects.filter(pk=self.letter_id, status=Letter.Status.DELIVERED).exists()
 
-    def decide(self, status: str, user, reason: str = "") -> None:
+    def decide(self, status: str, user, reason: str = "", share: str = "") -> None:
         """Move to ``status`` on ``user``'s decision, or raise InvalidTransition.
 
         The one place a signature changes status: it records the decision on the
         row and in the admin history (who, when, from → to, why), and once the
-        transaction commits, tells the contact when their mayor is listed.
+        transaction commits, tells the contact when their mayor is listed, or,
+        when staff ``share`` a message with a rejection, why it was not.
         """
         if not self.can_become(status):
             raise InvalidTransition(
@@ -359,10 +366,14 @@ class Signature(models.Model):
         self.decision_reason = reason
         if status == self.Status.APPROVED:
             self.approved_at = now
+        share = share.strip() if status == self.Status.REJECTED else ""
+        if share:
+            self.rejection_message, self.rejection_notice_sent_at = share, None
         with transaction.atomic():
             self.save(
                 update_fields=["status", "reviewed_by", "reviewed_at", "approved_at",
-                               "decision_reason", "updated_at"]
+                               "decision_reason", "rejection_message",
+                               "rejection_notice_sent_at", "updated_at"]
             )  # fmt: skip
             message = f"Status: {before} → {self.get_status_display()}."
             if reason:
@@ -374,7 +385,7 @@ class Signature(models.Model):
                 change_message=message,
                 single_object=True,
             )
-            if status in (self.Status.APPROVED, self.Status.PENDING):
+            if status in (self.Status.APPROVED, self.Status.PENDING) or share:
                 # Approval owes the approval notice; a release from quarantine owes
                 # the receipt and staff notification it was not sent while held.
                 # Queued in the decision's transaction (signon/tasks.py). Imported
@@ -382,6 +393,14 @@ class Signature(models.Model):
                 from .tasks import queue_mail
 
                 queue_mail(self)
+
+    @property
+    def rejection_notice_due(self) -> bool:
+        return (
+            self.status == self.Status.REJECTED
+            and bool(self.rejection_message)
+            and self.rejection_notice_sent_at is None
+        )
 
     @property
     def approval_notice_due(self) -> bool:
@@ -425,7 +444,10 @@ class OfficialDomain(models.Model):
 # Which decisions staff may take from each status.
 TRANSITIONS = {
     Signature.Status.PENDING: (Signature.Status.APPROVED, Signature.Status.REJECTED),
-    Signature.Status.APPROVED: (Signature.Status.WITHDRAWN,),
+    # A decision can be reopened: back to pending, recorded in the history.
+    Signature.Status.APPROVED: (Signature.Status.WITHDRAWN, Signature.Status.PENDING),
+    Signature.Status.REJECTED: (Signature.Status.PENDING,),
+    Signature.Status.WITHDRAWN: (Signature.Status.PENDING,),
     # Released into review (and mailed then), or turned down as it stands.
     Signature.Status.HELD: (Signature.Status.PENDING, Signature.Status.REJECTED),
 }

@@ -326,7 +326,9 @@ def test_search_finds_by_contact_email_and_city(staff_client, letter):
 @pytest.mark.django_db
 def test_the_approve_action_records_who_and_when_and_lists_the_mayor(staff_client, staff, letter):
     signature = make_signature(letter)
-    response = admin_action(staff_client, "approve_selected", signature, follow=True)
+    response = admin_action(
+        staff_client, "approve_selected", signature, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
@@ -354,7 +356,9 @@ def test_the_reject_action_records_the_decision_and_keeps_the_mayor_off(
 def test_an_action_skips_signatures_it_cannot_move_and_says_so(staff_client, letter):
     rejected = make_signature(letter, status=Signature.Status.REJECTED)
     pending = make_signature(letter, city="Peoria")
-    response = admin_action(staff_client, "approve_selected", rejected, pending, follow=True)
+    response = admin_action(
+        staff_client, "approve_selected", rejected, pending, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     assert "1 signature(s) skipped" in response.text
     rejected.refresh_from_db()
@@ -397,7 +401,9 @@ def test_approving_from_the_changelist_writes_who_when_and_from_to_in_the_histor
     reviewer_client, reviewer, letter
 ):
     signature = make_signature(letter)
-    response = admin_action(reviewer_client, "approve_selected", signature, follow=True)
+    response = admin_action(
+        reviewer_client, "approve_selected", signature, apply="Approve", follow=True
+    )
     assert "1 signature(s) approved." in response.text
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
@@ -574,7 +580,7 @@ def test_staff_without_the_review_permission_cannot_approve_or_reject(client, le
     assert "approve_selected" not in changelist.text
     assert "reject_selected" not in changelist.text
 
-    admin_action(client, "approve_selected", signature)
+    admin_action(client, "approve_selected", signature, apply="Approve")
     assert client.get(decide_url(signature, "approved")).status_code == 403
     assert client.post(decide_url(signature, "rejected"), {"reason": "x"}).status_code == 403
     change_page = client.get(f"{CHANGELIST}{signature.pk}/change/")
@@ -666,7 +672,7 @@ def test_a_gov_address_counts_as_an_official_domain(reviewer_client, letter):
     assert listed(reviewer_client, official="yes") == ["Peoria"]
     assert listed(reviewer_client, official="no") == ["Joliet"]
     page = reviewer_client.get(f"{CHANGELIST}{gov.pk}/change/")
-    assert "Yes: peoriagov.gov is a .gov domain" in page.text
+    assert "Domain names the city: peoriagov.gov spells “Peoria” in its name" in page.text
 
 
 @pytest.mark.django_db
@@ -678,14 +684,17 @@ def test_a_domain_staff_recorded_for_that_city_counts_only_for_that_city(reviewe
     assert signals(elgin).official_domain is False
     assert listed(reviewer_client, official="yes") == ["Joliet"]
     page = reviewer_client.get(f"{CHANGELIST}{joliet.pk}/change/")
-    assert "staff recorded ci.joliet.il.us as Joliet, IL" in page.text
+    assert "ci.joliet.il.us is recorded in Official domains as Joliet, IL’s domain" in page.text
 
 
 @pytest.mark.django_db
 def test_the_change_page_offers_to_record_an_unknown_domain_for_the_city(reviewer_client, letter):
     signature = make_signature(letter, city="Joliet", contact_email="mayor@jolietcity.org")
     page = reviewer_client.get(f"{CHANGELIST}{signature.pk}/change/")
-    assert "No: jolietcity.org is not .gov nor recorded for Joliet, IL" in page.text
+    assert (
+        "jolietcity.org spells “Joliet” in its name (not a government domain); not yet "
+        "recorded as Joliet, IL’s domain" in page.text
+    )
     assert "/admin/signon/officialdomain/add/?domain=jolietcity.org&amp;city=Joliet" in page.text
 
 

@@ -53,7 +53,7 @@ def test_bulk_approval_of_500_signatures_queues_500_notices_and_sends_none_in_th
     chosen = list(Signature.objects.values_list("pk", flat=True))
     started = time.monotonic()
     response = staff_client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": chosen}
+        CHANGELIST, {"action": "approve_selected", "_selected_action": chosen, "apply": "Approve"}
     )
     took = time.monotonic() - started
     print(f"bulk approval of 500 signatures: {took:.2f} s (the issue asks for under 2 s)")

@@ -215,7 +215,7 @@ def test_a_staff_decision_shows_at_once_in_the_worker_that_recorded_it(
     signature = make_signature(letter, mayor_first_name="Rosa", city="Tucson", state="AZ")
     assert "Mayor Rosa" not in staff_client.get(LETTER_URL).text
 
-    admin_action(staff_client, "approve_selected", signature)
+    admin_action(staff_client, "approve_selected", signature, apply="Approve")
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED
     assert "Mayor Rosa Lovelace, Tucson, AZ" in staff_client.get(LETTER_URL).text
@@ -253,7 +253,7 @@ def test_a_staff_decision_shows_on_every_worker_process_within_five_seconds(
         assert "Mayor Quinta" not in _get(server, LETTER_URL)
         assert "Mayor Quinta" not in _get(server, LETTER_URL)
 
-    admin_action(staff_client, "approve_selected", signature)
+    admin_action(staff_client, "approve_selected", signature, apply="Approve")
     decided = time.monotonic()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.APPROVED

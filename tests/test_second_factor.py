@@ -364,7 +364,8 @@ def test_a_conference_staff_member_with_a_device_does_the_whole_review_job(
     code_step(client, current_code(colleague.totpdevice_set.get()))
     assert client.get(CHANGELIST).status_code == 200
     response = client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": [signature.pk]}
+        CHANGELIST,
+        {"action": "approve_selected", "_selected_action": [signature.pk], "apply": "Approve"},
     )
     assert response.status_code == 302
     signature.refresh_from_db()

@@ -134,7 +134,7 @@ def test_every_decision_is_logged_with_who_took_it(client, staff, letter, caplog
     approve_me = make_signature(letter, city="Peoria")
     reject_me = make_signature(letter, city="Joliet")
     log_in_with_device(client, staff)
-    response = admin_action(client, "approve_selected", approve_me)
+    response = admin_action(client, "approve_selected", approve_me, apply="Approve")
     assert response.status_code == 302
     reject_me.reject(staff, "The office did not confirm.")
     decisions = {(r.signature, r.status, r.user) for r in audit_events(caplog, "decision")}

@@ -60,7 +60,7 @@ def test_signed_on_one_node_approved_on_the_other_public_on_both_within_five_sec
     reviewer = Browser(cookies={"sessionid": desk.cookies["sessionid"].value})
     approved = reviewer.post_form(
         two.url + CHANGELIST,
-        {"action": "approve_selected", "_selected_action": str(signature.pk)},
+        {"action": "approve_selected", "_selected_action": str(signature.pk), "apply": "Approve"},
     )
     assert approved.status == 302, approved.text[:500]
     decided = time.monotonic()

@@ -17,12 +17,13 @@ from letters.models import Letter, LetterVersion
 
 from ..models import Signature
 from .deliveries import RecordDeliveryMixin
+from .layout import FullWidthChangelist
 from .links import changelist_url
 from .progress import letter_progress, render_panel
 
 
 @admin.register(Letter)
-class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
+class DeskLetterAdmin(FullWidthChangelist, RecordDeliveryMixin, LetterAdmin):
     list_display = [*LetterAdmin.list_display, "signature_counts"]
     readonly_fields = [
         *LetterAdmin.readonly_fields,
@@ -36,6 +37,9 @@ class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
         *LetterAdmin.fieldsets[1:],
         ("Delivery", {"fields": ["delivery_record"]}),
     ]
+
+    class Media:
+        css = {"all": ["signon/admin.css", "signon/letter-progress.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         counts = {
@@ -68,15 +72,15 @@ class DeskLetterAdmin(RecordDeliveryMixin, LetterAdmin):
         # population and member_share come from places once it can give them (issue 14).
         return render_panel(letter_progress(letter))
 
-    class Media:
-        css = {"all": ["signon/letter-progress.css"]}
-
 
 @admin.register(LetterVersion)
-class DeskLetterVersionAdmin(LetterVersionAdmin):
+class DeskLetterVersionAdmin(FullWidthChangelist, LetterVersionAdmin):
     list_display = [*LetterVersionAdmin.list_display, "signature_count"]
     fields = [*LetterVersionAdmin.fields, "signature_count"]
     readonly_fields = fields
+
+    class Media:
+        css = {"all": ["signon/admin.css", "signon/letter-progress.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(signature_count=Count("signatures"))

@@ -29,13 +29,15 @@ from django.utils.safestring import SafeString, mark_safe
 from letters.models import Letter
 from places import normalize
 
-from .. import audit, tasks
+from .. import audit, signals, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
+from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
+from .review import review_urls, selection_summary
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -174,11 +176,23 @@ class DecisionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, reason_required: bool, **kwargs):
+    share = forms.CharField(
+        label="Tell the contact (optional)",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        required=False,
+        max_length=1000,
+        help_text="A short, kind reason e-mailed to the contact with the rejection; "
+        "leave empty to send no e-mail.",
+        error_messages={"max_length": "Keep the message under %(limit_value)d characters."},
+    )
+
+    def __init__(self, *args, reason_required: bool, share: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
         if not reason_required:
             self.fields["reason"].label = "Note (optional)"
+        if not share:
+            del self.fields["share"]
 
 
 class SignatureAdminForm(PlaceChoiceMixin, forms.ModelForm):
@@ -284,7 +298,8 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     list_display_links = ["mayor_display"]
     list_filter = [
         "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, PlaceFilter,
-        "letter", "letter_version", MailFailedFilter, "state", SameOfficeAsFilter,
+        "letter", "letter_version", MailFailedFilter, ("state", SelectListFilter),
+        SameOfficeAsFilter,
         SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
@@ -359,6 +374,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["signon/admin.css"]}
+        js = ["js/select-filter.js"]
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signon.review_signature")
@@ -366,6 +382,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             admin_page(self, DECIDE_ROUTE, self.decide_view, "signon_signature_decide"),
+            *review_urls(self),
             *super().get_urls(),
         ]
 
@@ -413,9 +430,14 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     def email_confirmed(self, obj: Signature) -> bool:
         return obj.email_confirmed_at is not None
 
-    @admin.display(description="Official", boolean=True, ordering="official_domain")
-    def official_domain_display(self, obj: Signature) -> bool:
-        return obj.official_domain
+    @admin.display(description="Domain", ordering="official_domain")
+    def official_domain_display(self, obj: Signature) -> SafeString:
+        # The tier, not a tick: dc.gov is a government's domain, not Laredo's.
+        signal = signals.signature_domain_signal(obj)
+        return format_html(
+            '<span class="signon-tier signon-tier--{}" title="{}">{}</span>',
+            signal.tier, signal.evidence, SHORT_TIERS[signal.tier],
+        )  # fmt: skip
 
     @admin.display(description="Conflicts", ordering="same_office_count")
     def conflicts(self, obj: Signature) -> SafeString | str:
@@ -450,22 +472,17 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Official domain")
     def official_domain_detail(self, obj: Signature) -> SafeString | str:
-        domain = obj.contact_email.rpartition("@")[2].lower()
         if not obj.pk:
             return "—"
-        if domain.endswith(".gov"):
-            return f"Yes: {domain} is a .gov domain"
-        if obj.official_domain:
-            return f"Yes: staff recorded {domain} as {obj.city}, {obj.state}'s domain"
+        signal = signals.signature_domain_signal(obj)
+        if signal.tier == signals.OWN:
+            return f"{signal.label}: {signal.evidence}"
         add = reverse("admin:signon_officialdomain_add")
+        query = urlencode({"domain": signal.domain, "city": obj.city, "state": obj.state})
         return format_html(
-            'No: {} is not .gov nor recorded for {}, {}. <a href="{}">Record it as the city\'s '
-            "domain</a> once verified.",
-            domain,
-            obj.city,
-            obj.state,
-            f"{add}?{urlencode({'domain': domain, 'city': obj.city, 'state': obj.state})}",
-        )
+            '{}: {} <a href="{}">Record it as the city\'s domain</a> once verified.',
+            signal.label, signal.evidence, f"{add}?{query}",
+        )  # fmt: skip
 
     @admin.display(description="Conflicts")
     def conflict_detail(self, obj: Signature) -> SafeString | str:
@@ -508,13 +525,19 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         if not obj.pk:
             return "—"
         choices = [
-            (reverse("admin:signon_signature_decide", args=[obj.pk, status]), verb)
-            for status, verb in DECISION_VERBS.items()
+            (reverse("admin:signon_signature_decide", args=[obj.pk, status]), _verb(obj, status))
+            for status in DECISION_VERBS
             if obj.can_become(status)
         ]
         if not choices:
             return f"No further decision: a {obj.get_status_display().lower()} signature is final."
-        return format_html_join(" ", '<a class="button signon-decide" href="{}">{}</a>', choices)
+        # Buttons of the change form, not links: the note typed above goes along.
+        return format_html_join(
+            " ",
+            '<button type="submit" name="_decide" value="1" formaction="{}" '
+            'class="button signon-decide">{}</button>',
+            choices,
+        )
 
     @admin.display(description="Mail")
     def mail_status(self, obj: Signature) -> SafeString | str:
@@ -523,6 +546,8 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             ("Notification to staff", obj.staff_notified_at),
             ("Approval notice to the contact", obj.approval_notice_sent_at),
         ]
+        if obj.rejection_message:
+            rows.append(("Rejection notice to the contact", obj.rejection_notice_sent_at))
         items = format_html_join(
             "",
             "<li>{}: {}</li>",
@@ -551,13 +576,15 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     # ------------------------------------------------------------ decisions
 
-    def _apply(self, request: HttpRequest, pks: list, status: str, reason: str) -> int:
+    def _apply(
+        self, request: HttpRequest, pks: list, status: str, reason: str, share: str = ""
+    ) -> int:
         """Take one decision on many signatures; report what was done and skipped."""
         done, skipped, taken = 0, 0, 0
         with transaction.atomic():
             for signature in Signature.objects.filter(pk__in=pks).select_for_update():
                 try:
-                    signature.decide(status, request.user, reason)
+                    signature.decide(status, request.user, reason, share=share)
                 except InvalidTransition:
                     skipped += 1
                 except IntegrityError:
@@ -589,23 +616,31 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         return done
 
     def _decide_with_reason(self, request: HttpRequest, queryset: QuerySet, status: str):
-        """The bulk path for decisions that need a reason: a small confirmation page."""
+        """The bulk path: a confirmation page that sums up the selection (and asks why)."""
+        needs_reason = status in Signature.REASON_REQUIRED
+        share = status == Signature.Status.REJECTED
         if "apply" in request.POST:
-            form = DecisionForm(request.POST, reason_required=True)
+            form = DecisionForm(request.POST, reason_required=needs_reason, share=share)
             if form.is_valid():
                 pks = list(queryset.values_list("pk", flat=True))
-                self._apply(request, pks, status, form.cleaned_data["reason"])
+                data = form.cleaned_data
+                self._apply(request, pks, status, data["reason"], data.get("share", ""))
                 return None
         else:
-            form = DecisionForm(reason_required=True)
+            form = DecisionForm(reason_required=needs_reason, share=share)
         return self._decision_page(request, queryset, status, form, bulk=True)
 
-    def _decision_page(self, request, signatures, status, form, bulk: bool) -> TemplateResponse:
+    def _decision_page(
+        self, request, signatures, status, form, bulk: bool, verb: str = ""
+    ) -> TemplateResponse:
         count = len(signatures) if isinstance(signatures, list) else signatures.count()
         select_across = bulk and request.POST.get("select_across") == "1"
+        verb = verb or DECISION_VERBS[status]
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{DECISION_VERBS[status]}: {count} signature(s)",
+            "title": f"{verb}: {count} signature(s)",
+            # What the selection holds ("3 e-mail not confirmed, …"), before it is decided.
+            "summary": selection_summary(signatures) if bulk else [],
             "opts": self.model._meta,
             # "Select all N" can mean thousands: name the first ones, carry the rest
             # as the changelist's own filters (the form posts back to its URL).
@@ -615,9 +650,10 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             "select_across": select_across,
             "selected": [] if select_across else [s.pk for s in signatures],
             "form": form,
-            "adminform": AdminForm(form, [(None, {"fields": ["reason"]})], {}),
+            "adminform": AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
             "status": status,
-            "verb": DECISION_VERBS[status],
+            "verb": verb,
+            "review_note": request.POST.get("review_note"),
             "bulk": bulk,
             "action": request.POST.get("action", ""),
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
@@ -635,20 +671,28 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             raise Http404("No such signature.")
         signature = get_object_or_404(Signature, pk=pk)
         needs_reason = status in Signature.REASON_REQUIRED
-        if request.method == "POST":
-            form = DecisionForm(request.POST, reason_required=needs_reason)
+        share = status == Signature.Status.REJECTED
+        verb = _verb(signature, status)
+        # The change page's decision buttons post its whole form: the "How verified"
+        # note typed there rides along to this page and is saved with the decision.
+        from_change_page = request.method == "POST" and "_decide" in request.POST
+        if request.method == "POST" and not from_change_page:
+            form = DecisionForm(request.POST, reason_required=needs_reason, share=share)
             if form.is_valid():
-                self._apply(request, [signature.pk], status, form.cleaned_data["reason"])
+                note = request.POST.get("review_note")
+                if note is not None and note != signature.review_note:
+                    signature.review_note = note
+                    signature.save(update_fields=["review_note", "updated_at"])
+                data = form.cleaned_data
+                self._apply(request, [signature.pk], status, data["reason"], data.get("share", ""))
                 return HttpResponseRedirect(change_url(signature))
         else:
-            form = DecisionForm(reason_required=needs_reason)
-        return self._decision_page(request, [signature], status, form, bulk=False)
+            form = DecisionForm(reason_required=needs_reason, share=share)
+        return self._decision_page(request, [signature], status, form, bulk=False, verb=verb)
 
-    @admin.action(description="Approve selected signatures", permissions=["review"])
+    @admin.action(description="Approve selected signatures…", permissions=["review"])
     def approve_selected(self, request, queryset):
-        self._apply(
-            request, list(queryset.values_list("pk", flat=True)), Signature.Status.APPROVED, ""
-        )
+        return self._decide_with_reason(request, queryset, Signature.Status.APPROVED)
 
     @admin.action(description="Release selected held submissions into review",
                   permissions=["review"])  # fmt: skip
@@ -725,6 +769,14 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
 SHOWN_ON_DECISION_PAGE = 50
 
+# The domain column's words for each tier (its tooltip says how it was derived).
+SHORT_TIERS = {
+    signals.OWN: "City’s own",
+    signals.NAMES_CITY: "Names city",
+    signals.GOVERNMENT: "Other gov’t",
+    signals.OTHER: "Other",
+}
+
 DECISION_VERBS = {
     Signature.Status.PENDING: "Release into review",
     Signature.Status.APPROVED: "Approve",
@@ -737,6 +789,13 @@ DECISION_DONE = {
     Signature.Status.REJECTED: "rejected",
     Signature.Status.WITHDRAWN: "marked withdrawn",
 }
+
+
+def _verb(signature: Signature, status: str) -> str:
+    """A decision's name for this signature: back to pending is a reopening unless held."""
+    if status == Signature.Status.PENDING and signature.status != Signature.Status.HELD:
+        return "Reopen: back to pending"
+    return DECISION_VERBS[status]
 
 
 def _when(moment) -> str:

@@ -53,6 +53,8 @@ def test_the_admin_logs_in_and_approves_from_the_changelist_under_the_csp(site, 
     assert page.locator(".action-counter").inner_text().startswith("1 of 1 selected")
     page.select_option("select[name=action]", "approve_selected")
     page.get_by_role("button", name="Go", exact=True).click()
+    # The selection's summary, then the confirmation.
+    page.get_by_role("button", name="Approve", exact=True).click()
     page.wait_for_load_state()
     assert Signature.objects.get(pk=pk).status == Signature.Status.APPROVED
 

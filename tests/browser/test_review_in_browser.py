@@ -1,0 +1,106 @@
+"""The review screen in Chromium: a keyboard-only review, its shortcuts shown, axe clean.
+
+Staff decide three submissions without touching the mouse: a note and Approve, a
+reason and Reject, then Skip; each key press saves and opens the next one.
+"""
+
+from datetime import timedelta
+
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from letters.models import Letter
+from signon.models import Signature
+
+from ..conftest import log_in_with_device, make_signature
+from .conftest import BROWSER_TEST
+
+pytestmark = BROWSER_TEST
+
+REVIEW = reverse("admin:signon_signature_review")
+
+
+def staff_page(page: Page, site: str) -> Page:
+    """This browser, holding a staff session past the second factor."""
+    staff = get_user_model().objects.create_superuser("reviewer", "reviewer@usmayors.example")
+    desk = log_in_with_device(Client(), staff)
+    cookie = desk.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie,
+                               "url": site}])  # fmt: skip
+    return page
+
+
+def three_pending(letter: Letter) -> list[Signature]:
+    """Three pending submissions, oldest first."""
+    signatures = []
+    for minutes, city in ((30, "Joliet"), (20, "Elgin"), (10, "Peoria")):
+        signature = make_signature(letter, city=city, contact_email=f"aide@{city.lower()}.gov")
+        created = timezone.now() - timedelta(minutes=minutes)
+        Signature.objects.filter(pk=signature.pk).update(created_at=created)
+        signatures.append(signature)
+    return signatures
+
+
+def heading(city: str) -> str:
+    return f"Mayor Ada Lovelace, {city}, IL"
+
+
+def test_staff_review_three_submissions_from_the_keyboard_alone(page: Page, site):
+    letter = Letter.objects.get(slug="immigration-reform")
+    joliet, elgin, peoria = three_pending(letter)
+    staff_page(page, site).goto(site + REVIEW)
+    mayor = page.locator("#review-mayor")
+    expect(mayor).to_have_text(heading("Joliet"))
+    expect(page.locator(".signon-review-keys")).to_contain_text("A approve")
+
+    # N: the note; Escape leaves it; A approves with the note.
+    page.keyboard.press("n")
+    page.keyboard.type("Called city hall, spoke to the chief of staff.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("a")
+    expect(mayor).to_have_text(heading("Elgin"))
+
+    # R: the reason first; R again rejects.
+    page.keyboard.press("r")
+    expect(page.get_by_label("Reason to reject")).to_be_focused()
+    page.keyboard.type("The mayor's office did not send it.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("r")
+    expect(mayor).to_have_text(heading("Peoria"))
+
+    # S: skip, it stays pending.
+    page.keyboard.press("s")
+    expect(page.locator(".signon-review-done")).to_contain_text("1 pending left")
+
+    for signature in (joliet, elgin, peoria):
+        signature.refresh_from_db()
+    assert (joliet.status, joliet.review_note) == (
+        "approved",
+        "Called city hall, spoke to the chief of staff.",
+    )
+    assert (elgin.status, elgin.decision_reason) == (
+        "rejected",
+        "The mayor's office did not send it.",
+    )
+    assert peoria.status == "pending"
+
+
+def test_the_review_screen_has_no_axe_violations(page: Page, site):
+    letter = Letter.objects.get(slug="immigration-reform")
+    three_pending(letter)
+    make_signature(letter, city="Laredo", state="TX", contact_email="john.smith@dc.gov",
+                   mayor_first_name="Chris", mayor_last_name="Aide")  # fmt: skip
+    staff_page(page, site).goto(site + REVIEW)
+    expect(page.locator("#review-mayor")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    # And with an error shown: Reject without a reason.
+    page.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Say why it is rejected")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
