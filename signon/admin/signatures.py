@@ -33,8 +33,10 @@ from .. import audit, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
+from ..outreach import with_directory
 from ..public_list import LIST_FIELDS
 from .links import admin_page, change_url, changelist_url, row_id
+from .outreach import DirectoryFilter, approve_matching_directory, directory_column
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -273,12 +275,13 @@ class SignatureAdmin(admin.ModelAdmin):
     form = SignatureAdminForm
     list_display = [
         "mayor_display", "place", "status_display", "email_confirmed", "official_domain_display",
-        "conflicts", "contact_display", "submitted",
+        "conflicts", directory_column, "contact_display", "submitted",
     ]  # fmt: skip
     list_display_links = ["mayor_display"]
     list_filter = [
         "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, "letter",
         "letter_version", MailFailedFilter, "state", SameOfficeAsFilter, SameContactAsFilter,
+        DirectoryFilter,
     ]  # fmt: skip
     search_fields = [
         "mayor_first_name", "mayor_last_name", "city", "contact_email",
@@ -306,7 +309,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = [
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
-        "retry_mail", "export_csv", "release_selected",
+        "retry_mail", "export_csv", "release_selected", approve_matching_directory,
     ]  # fmt: skip
 
     @admin.display(description="questions")
@@ -329,7 +332,7 @@ class SignatureAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).with_signals()
+        return with_directory(super().get_queryset(request).with_signals())
 
     def save_model(self, request, obj: Signature, form, change: bool) -> None:
         # A signature staff enter by hand records the text its letter shows now.
