@@ -39,7 +39,9 @@ class OfficeRowForm(forms.Form):
     city = NameField(max_length=100)
     state = forms.ChoiceField(
         choices=State.choices,
-        error_messages={"invalid_choice": "“%(value)s” is not a state or territory code (IL, TX …)."},
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a state or territory code (IL, TX …)."
+        },
     )
     mayor_first_name = NameField(max_length=100)
     mayor_last_name = NameField(max_length=100)

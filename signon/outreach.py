@@ -187,7 +187,8 @@ def due_for_reminder(invitations: QuerySet) -> QuerySet:
 def remind(invitations: QuerySet, user) -> int:
     """Queue reminders to those of these invitations that are due one; how many."""
     with transaction.atomic():
-        due = list(due_for_reminder(invitations).select_for_update(of=("self",)).values_list("pk", "letter"))
+        due = due_for_reminder(invitations).select_for_update(of=("self",))
+        due = list(due.values_list("pk", "letter"))
         if not due:
             return 0
         ids = [pk for pk, _ in due]
