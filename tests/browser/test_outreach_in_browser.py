@@ -25,8 +25,8 @@ def invited_office(letter) -> Invitation:
 
 def test_an_invited_office_opens_its_link_and_signs(page: Page, site, letter):
     invitation = invited_office(letter)
-    page.goto(site + reverse("signon:invited", args=[letter.slug,
-                                                     outreach.invitation_token(invitation)]))  # fmt: skip
+    token = outreach.invitation_token(invitation)
+    page.goto(site + reverse("signon:invited", args=[letter.slug, token]))
     expect(field(page, "Mayor’s First Name")).to_have_value("Ada")
     expect(field(page, "Mayor’s Last Name")).to_have_value("Lovelace")
     expect(field(page, "City")).to_have_value("Springfield")
