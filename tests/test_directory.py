@@ -8,6 +8,7 @@ from django.urls import reverse
 from directory import importing
 from directory.models import Office
 from places.models import Place
+from tests.conftest import log_in_with_device, staff_without_review
 
 IMPORT_URL = reverse("admin:directory_office_import")
 HEADER = "city,state,mayor_first_name,mayor_last_name,email,phone,domains,term_ends,member\n"
@@ -112,8 +113,7 @@ def test_the_export_reimports_as_unchanged(staff_client):
 
 
 @pytest.mark.django_db
-def test_staff_without_directory_rights_cannot_import(client, reviewer):
-    from tests.conftest import log_in_with_device
-
-    log_in_with_device(client, reviewer)
+def test_conference_staff_may_import_and_others_may_not(client, reviewer_client):
+    assert upload(reviewer_client, HEADER + GOOD).status_code == 200
+    log_in_with_device(client, staff_without_review())
     assert upload(client, HEADER + GOOD).status_code == 403

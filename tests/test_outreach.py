@@ -24,6 +24,7 @@ from tests.conftest import (
     log_in_with_device,
     make_signature,
     run_queued_mail,
+    staff_without_review,
 )
 
 INVITE_URL = reverse("admin:signon_invitation_invite")
@@ -339,3 +340,16 @@ def test_staff_approve_the_matching_ones_in_one_bulk_action(staff_client, letter
     matching.refresh_from_db()
     other.refresh_from_db()
     assert (matching.status, other.status) == ("approved", "pending")
+
+
+@pytest.mark.django_db
+def test_conference_staff_invite_and_read_the_funnel_and_others_may_not(
+    client, reviewer_client, letter
+):
+    make_office(1)
+    assert invite_all(reviewer_client, letter).status_code == 302
+    assert reviewer_client.get(funnel_url(letter)).context["funnel"]["invited"] == 1
+    log_in_with_device(client, staff_without_review())
+    assert invite_all(client, letter).status_code == 403
+    assert client.get(funnel_url(letter)).status_code == 403
+    assert client.get(funnel_url(letter), {"format": "csv"}).status_code == 403
