@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "letters",
     "places",
+    "directory",
     # Before django_tasks_db: signon's db_worker (requeueing stalled mail) wins.
     "signon",
     # After the django_otp apps: its admin replaces theirs.
@@ -345,6 +346,14 @@ SIGNON_MAIL_RETRY_DELAYS = [
 # A mail task "running" this long was left by a stopped worker: it is queued again.
 # Well above one attempt's worst case (three messages at EMAIL_TIMEOUT each).
 SIGNON_MAIL_STALLED_SECONDS = env.int("SIGNON_MAIL_STALLED_SECONDS", default=300)
+# Outreach (signon/outreach.py): reminders to an invited office that has not answered,
+# at most this many, and never sooner than this many days after the last e-mail.
+SIGNON_OUTREACH_MAX_REMINDERS = env.int("SIGNON_OUTREACH_MAX_REMINDERS", default=2)
+SIGNON_OUTREACH_REMINDER_DAYS = env.int("SIGNON_OUTREACH_REMINDER_DAYS", default=7)
+if SIGNON_OUTREACH_MAX_REMINDERS < 0 or SIGNON_OUTREACH_REMINDER_DAYS < 0:
+    raise ImproperlyConfigured(
+        "SIGNON_OUTREACH_MAX_REMINDERS and SIGNON_OUTREACH_REMINDER_DAYS must be 0 or more."
+    )
 # The site's public address, for links in e-mail (never taken from a request's Host).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

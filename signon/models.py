@@ -530,3 +530,50 @@ class OfficeNote(models.Model):
 
     def __str__(self) -> str:
         return f"Question from {self.asker_name} on {self.signature}"
+
+
+class Invitation(models.Model):
+    """A directory office asked to sign a letter (signon/outreach.py): its personal link,
+    what became of it, and the reminders it was sent. One per office per letter."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="invitations")
+    office = models.ForeignKey(
+        "directory.Office", on_delete=models.PROTECT, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField("opened the form", null=True, blank=True, editable=False)
+    signature = models.OneToOneField(
+        Signature, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decline_reason = models.TextField(blank=True, max_length=2000, editable=False)
+    reminder_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "office"], name="one_invitation_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.office} for {self.letter}"
+
+
+class OutreachOptOut(models.Model):
+    """An office that asked not to be e-mailed again: no invitation or reminder, on any letter."""
+
+    office = models.OneToOneField(
+        "directory.Office", on_delete=models.CASCADE, related_name="opt_out"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "outreach opt-out"
+
+    def __str__(self) -> str:
+        return f"{self.office} asked not to be e-mailed"
