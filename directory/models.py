@@ -4,22 +4,10 @@ private as a signature's: staff only, never on a public page, export, log or URL
 
 from django.db import models
 
+from places import matching
 from places.models import Place
 from places.normalize import OFFICE_KEY_MAX_LENGTH, office_key
 from places.states import State
-
-# "Member-size": the conference's membership threshold, read from the linked place.
-MEMBER_POPULATION = 30_000
-
-
-def place_for(city: str, state: str) -> Place | None:
-    """The reference place an office is in: the one small function to point at
-    places.matching once it lands. Exact key for now; the most populous on a tie."""
-    return (
-        Place.objects.filter(key=office_key(city, state))
-        .order_by(models.F("population").desc(nulls_last=True), "pk")
-        .first()
-    )
 
 
 class Office(models.Model):
@@ -62,7 +50,7 @@ class Office(models.Model):
         self.office_key = office_key(self.city, self.state)
         self.domains = " ".join(dict.fromkeys(self.domains.lower().split()))
         if self.place_id is None:
-            self.place = place_for(self.city, self.state)
+            self.place = matching.find(self.city, self.state)
         super().save(*args, **kwargs)
 
     @property

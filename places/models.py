@@ -7,6 +7,9 @@ from django.db import models
 from . import normalize
 from .states import State
 
+# The conference's members are cities of 30,000 people or more: "member-size".
+MEMBER_SIZE = 30_000
+
 
 class Place(models.Model):
     class Source(models.TextChoices):

@@ -27,8 +27,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import MEMBER_POPULATION, Office
+from directory.models import Office
 from letters.models import Letter
+from places.models import MEMBER_SIZE
 
 from .contact import conference_contact
 from .emails import absolute_url
@@ -144,7 +145,7 @@ def candidates(letter: Letter, *, states=(), members_only=True, member_size=Fals
     if members_only:
         offices = offices.filter(member=True)
     if member_size:
-        offices = offices.filter(place__population__gte=MEMBER_POPULATION)
+        offices = offices.filter(place__population__gte=MEMBER_SIZE)
     if not_yet_signed:
         signed = Signature.objects.live().filter(letter=letter).values("office_key")
         offices = offices.exclude(office_key__in=signed)

@@ -5,6 +5,8 @@ A city that matches no place is accepted (a new incorporation, another spelling)
 but when a close candidate exists (places.matching) the form stops once with the
 question on the City field. The office key of what was asked about goes back in
 a hidden field; sending the same city and state again is the answer "keep it".
+A city typed all in lower case or capitals that names a place takes the place's
+own spelling ("austin" → "Austin"); any other spelling is kept as typed.
 """
 
 from django import forms
@@ -20,6 +22,11 @@ def checked_field() -> forms.CharField:
     return forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+def _carelessly_cased(city: str) -> bool:
+    """Typed all in lower case or all in capitals (a name's own mixed case is kept)."""
+    return city == city.lower() or city == city.upper()
+
+
 def ask_once(form: forms.Form, city: str, state: str) -> None:
     """Add the "Did you mean …?" error to City, unless it was asked for this city already."""
     key = normalize.office_key(city, state)
@@ -27,6 +34,10 @@ def ask_once(form: forms.Form, city: str, state: str) -> None:
         return
     found = matching.match(city, state)
     form.instance.matched_place = found.place
+    if found.place is not None and found.place.key == key and _carelessly_cased(city):
+        # "austin" or "SAINT LOUIS": the place's own spelling, on the thanks
+        # page and, once approved, on the public list.
+        form.cleaned_data["city"] = found.place.name
     if found.place is not None or found.did_you_mean is None:
         return
     # Remembered in the page: a second "Sign on" with the same city keeps it.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from places import geonames
+from places.models import MEMBER_SIZE, Place
 from places.states import State
 
 from .models import Signature
@@ -96,3 +97,17 @@ def for_letters(letter_ids: Iterable[int]) -> dict[int, Represented]:
 
 def for_letter(letter_id: int) -> Represented:
     return for_letters([letter_id]).get(letter_id, Represented(0, 0, 0))
+
+
+def member_share(letter_id: int) -> tuple[int, int]:
+    """(member-size places whose mayor is listed on the letter, member-size places in
+    all): how much of the conference's membership has signed. Two queries."""
+    members = Place.objects.filter(population__gte=MEMBER_SIZE)
+    signed = (
+        Signature.objects.for_public_display()
+        .filter(letter_id=letter_id, matched_place__in=members)
+        .values("matched_place")
+        .distinct()
+        .count()
+    )
+    return signed, members.count()

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from letters.models import Letter
 
+from . import population
 from .public_list import public_count
 
 WIDTH, HEIGHT = 1200, 630
@@ -115,8 +116,12 @@ def render_card(
 
 
 def card_population(letter: Letter) -> int | None:
-    """How many Americans the signatories' cities hold, once places can say (issue 14)."""
-    return None
+    """How many Americans the listed mayors' cities hold; None while the list is
+    embargoed (the card says no count then) or no city matched a place."""
+    if not letter.is_list_published:
+        return None
+    figure = population.for_letter(letter.pk)
+    return figure.population if figure.matched else None
 
 
 def card_key(letter: Letter, count: int, population: int | None) -> str:

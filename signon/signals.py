@@ -6,8 +6,7 @@ one of four tiers, strongest first, each with the words that say how it was
 derived (the review screen and the change page show them):
 
 1. ``own``: the city's own domain, as recorded by staff in *Official domains*
-   (the mayors' directory can add its domains here once it lands: pass
-   ``recorded=True`` for them too);
+   or listed for the office in the mayors' directory;
 2. ``names_city``: a domain whose labels name the city (``austintexas.gov`` for
    Austin, ``cityoftulsa.org`` for Tulsa), not yet recorded;
 3. ``government``: another government domain (``.gov``, or a ``.st.us``
@@ -21,12 +20,14 @@ sign of a browser's autofill (or of the contact signing themselves on).
 import re
 from dataclasses import dataclass
 
+from directory.models import Office
 from places import normalize
 from places.states import State
 
 from .models import OfficialDomain
 
 OWN, NAMES_CITY, GOVERNMENT, OTHER = "own", "names_city", "government", "other"
+_UNREAD = object()
 
 # Words that go around a city's name in a municipal domain's label:
 # cityoftulsa, ci-springfield, townofcary, austintexas, tulsaok, miamigov.
@@ -104,17 +105,24 @@ def names_city(domain: str, city: str, state: str) -> bool:
     return False
 
 
-def domain_signal(address: str, city: str, state: str, *, recorded: bool) -> DomainSignal:
+def domain_signal(
+    address: str, city: str, state: str, *, recorded: bool, in_directory: bool = False
+) -> DomainSignal:
     """The tier of the contact's e-mail domain for this city, with how it was derived.
 
     ``recorded``: staff recorded this domain for this city (``OfficialDomain``),
     as ``SignatureQuerySet.with_signals()`` annotates it (``domain_recorded``).
+    ``in_directory``: the mayors' directory lists it as the office's domain.
     """
     domain = email_domain(address)
     place = f"{city}, {state}"
     if recorded:
         return DomainSignal(
             OWN, domain, f"{domain} is recorded in Official domains as {place}’s domain."
+        )
+    if in_directory:
+        return DomainSignal(
+            OWN, domain, f"{domain} is the office’s domain in the mayors’ directory for {place}."
         )
     if names_city(domain, city, state):
         kind = "a government domain" if is_government(domain) else "not a government domain"
@@ -145,8 +153,21 @@ def signature_domain_signal(signature) -> DomainSignal:
         recorded = OfficialDomain.objects.filter(
             office_key=signature.office_key, domain=email_domain(signature.contact_email)
         ).exists()
+    # The directory's domains, as outreach.with_directory() annotates them (or read here).
+    listed = getattr(signature, "directory_domains", _UNREAD)
+    if listed is _UNREAD:
+        listed = (
+            Office.objects.filter(office_key=signature.office_key)
+            .values_list("domains", flat=True)
+            .first()
+        )
+    in_directory = email_domain(signature.contact_email) in (listed or "").split()
     return domain_signal(
-        signature.contact_email, signature.city, signature.state, recorded=recorded
+        signature.contact_email,
+        signature.city,
+        signature.state,
+        recorded=recorded,
+        in_directory=in_directory,
     )
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from signon.admin.progress import duration, letter_progress, render_panel
 
-from .conftest import make_signature
+from .conftest import approved_signature, make_signature
 
 EASTERN = ZoneInfo("America/New_York")
 
@@ -112,3 +112,21 @@ def test_durations_read_the_way_staff_say_them():
     assert duration(datetime.timedelta(minutes=45)) == "45 min"
     assert duration(datetime.timedelta(hours=5, minutes=20)) == "5 h 20 min"
     assert duration(datetime.timedelta(hours=84)) == "3.5 days"
+
+
+@pytest.mark.django_db
+def test_the_admin_panel_reads_population_and_member_share_from_the_places(reviewer_client, letter):
+    from places.models import Place
+
+    for number, (name, population) in enumerate(
+        [("Springfield", 114_394), ("Peoria", 113_150), ("Normal", 52_736), ("Tiny", 900)]
+    ):
+        Place.objects.create(
+            name=name, state="IL", population=population, source="geonames", source_id=number
+        )
+    approved_signature(letter)  # Springfield: member-size
+    approved_signature(letter, city="Tiny")  # not member-size
+    make_signature(letter, city="Peoria")  # pending: not listed, not counted
+    page = reviewer_client.get(reverse("admin:letters_letter_change", args=[letter.pk])).text
+    assert "home to <strong>115,294</strong> Americans" in page
+    assert "Member-size cities signed: <strong>1</strong> of 3 (33%)" in page

@@ -96,3 +96,25 @@ def test_the_suggestions_are_read_from_the_database_once(client, places, django_
 @pytest.mark.parametrize("state", ["ON", "tx", "XX"])
 def test_an_unknown_state_has_no_suggestions(client, places, state):
     assert client.get(suggestions_url(state)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "state", "saved"),
+    [
+        ("austin", "TX", "Austin"),
+        ("SAINT LOUIS", "MO", "St. Louis"),
+        ("winston-salem", "NC", "Winston-Salem"),
+        # The office's own mixed case is kept, even where the data spells it otherwise.
+        ("Saint Louis", "MO", "Saint Louis"),
+        # No place by that name: kept as typed.
+        ("gotham", "NY", "gotham"),
+    ],
+)
+def test_a_city_typed_all_lower_or_upper_case_takes_its_places_spelling(
+    client, places, typed, state, saved
+):
+    response = client.post(SIGN_URL, form_data(city=typed, state=state))
+    assert response.status_code == 302
+    assert Signature.objects.get().city == saved
+    thanks = client.get(response["Location"]).text
+    assert f"of {saved}, {state} to" in thanks

@@ -87,3 +87,20 @@ def test_under_embargo_the_card_shows_no_count(client, letter):
     letter.save()
     approved_signature(letter)
     assert client.get(CARD_URL).content == render_card(letter.title, 0)
+
+
+@pytest.mark.django_db
+def test_the_card_gives_the_population_the_listed_mayors_cities_hold(letter):
+    from places.models import Place
+    from signon.share_card import card_population
+
+    Place.objects.create(
+        name="Springfield", state="IL", population=114_394, source="geonames", source_id="1"
+    )
+    assert card_population(letter) is None  # nobody listed: no line at all
+    approved_signature(letter)  # Springfield, IL
+    approve_unmatched = approved_signature(letter, city="Nowhereville", state="IL")
+    assert approve_unmatched.matched_place is None
+    assert card_population(letter) == 114_394
+    letter.list_published_at = timezone.now() + datetime.timedelta(days=3)
+    assert card_population(letter) is None  # under embargo the card says nothing

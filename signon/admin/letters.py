@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from letters.admin import LetterAdmin, LetterVersionAdmin
 from letters.models import Letter, LetterVersion
 
+from .. import population
 from ..models import Signature
 from .deliveries import RecordDeliveryMixin
 from .layout import FullWidthChangelist
@@ -69,8 +70,14 @@ class DeskLetterAdmin(FullWidthChangelist, RecordDeliveryMixin, LetterAdmin):
     def progress(self, letter: Letter) -> SafeString | str:
         if not letter.pk:
             return "—"
-        # population and member_share come from places once it can give them (issue 14).
-        return render_panel(letter_progress(letter))
+        figure = population.for_letter(letter.pk)
+        return render_panel(
+            letter_progress(
+                letter,
+                population=figure.population if figure.matched else None,
+                member_share=population.member_share(letter.pk),
+            )
+        )
 
 
 @admin.register(LetterVersion)

@@ -14,10 +14,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from places import matching
-from places.models import Place
+from places.models import MEMBER_SIZE, Place
 
 # The conference's members are cities of 30,000 people or more.
-MEMBER_SIZE = 30_000
 
 
 def _population(population: int | None) -> str:
