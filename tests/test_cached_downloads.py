@@ -89,7 +89,7 @@ def test_an_approval_shows_in_every_download_on_the_next_request(staff_client, l
     url, _ = DOWNLOADS[kind]
     signature = make_signature(listed_cities, mayor_first_name="Rosa", city="Tucson", state="AZ")
     assert "Tucson" not in staff_client.get(url).content.decode()
-    admin_action(staff_client, "approve_selected", signature)
+    admin_action(staff_client, "approve_selected", signature, apply="Approve")
     assert "Tucson" in staff_client.get(url).content.decode()
 
 

@@ -195,7 +195,7 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
         client.post(path_of(decline), {"reason": "The council has not voted on it."})
     # Six of the eight are verified and approved.
     approved = Signature.objects.order_by("pk")[:6]
-    admin_action(staff_client, "approve_selected", *approved)
+    admin_action(staff_client, "approve_selected", *approved, apply="Approve")
 
     mail.outbox.clear()
     # Too soon for a reminder: nobody is due.
@@ -336,7 +336,10 @@ def test_staff_approve_the_matching_ones_in_one_bulk_action(staff_client, letter
                 mayor_last_name="Lovelace", domains="springfield.il.gov")  # fmt: skip
     matching = make_signature(letter)
     other = make_signature(letter, city="Peoria", contact_email="aide@gmail.com")
-    admin_action(staff_client, "approve_matching_directory", matching, other)
+    summary = admin_action(staff_client, "approve_matching_directory", matching, other)
+    assert summary.status_code == 200  # the summary of the matching one, to confirm
+    assert [s.pk for s in summary.context["signatures"]] == [matching.pk]
+    admin_action(staff_client, "approve_matching_directory", matching, apply="Approve")
     matching.refresh_from_db()
     other.refresh_from_db()
     assert (matching.status, other.status) == ("approved", "pending")

@@ -95,6 +95,8 @@ def test_actions_that_lock_rows_work_beside_the_place_column(reviewer_client, th
         reviewer_client, "resend_confirmation", three_cities["st_louis"], follow=True
     )
     assert response.status_code == 200
-    response = admin_action(reviewer_client, "approve_selected", three_cities["st_louis"])
+    response = admin_action(
+        reviewer_client, "approve_selected", three_cities["st_louis"], apply="Approve"
+    )
     assert response.status_code == 302
     assert Signature.objects.get(pk=three_cities["st_louis"].pk).status == "approved"

@@ -55,19 +55,23 @@ class DirectoryFilter(admin.SimpleListFilter):
 
 @admin.action(description="Approve selected pending signatures that match the directory",
               permissions=["review"])  # fmt: skip
-def approve_matching_directory(modeladmin, request: HttpRequest, queryset) -> None:
+def approve_matching_directory(modeladmin, request: HttpRequest, queryset):
     pending = queryset.filter(status=Signature.Status.PENDING)
     matching = list(outreach.matching_directory(pending).values_list("pk", flat=True))
     skipped = queryset.count() - len(matching)
+    # The matching ones go through the same summary and confirmation as any bulk
+    # approval (the page posts back to this action with the matching ones only).
+    response = None
     if matching:
-        modeladmin.approve_selected(request, Signature.objects.filter(pk__in=matching))
-    if skipped:
+        response = modeladmin.approve_selected(request, Signature.objects.filter(pk__in=matching))
+    if skipped and response is None:
         modeladmin.message_user(
             request,
             f"{skipped} selected signature(s) left as they were: not pending, or not "
             "matching the directory.",
             messages.WARNING,
         )
+    return response
 
 
 # ---------------------------------------------------------------- invitations

@@ -214,9 +214,14 @@ class ReviewScreen:
 def selection_summary(signatures) -> list[str]:
     """What a selection holds that staff should see before a bulk decision.
 
-    ``signatures`` come from ``with_signals()``; one line per concern, with a count.
+    One line per concern, with a count; the signals are read here (one query), so
+    any selection will do, a queryset or a list.
     """
-    rows = list(signatures)
+    if isinstance(signatures, QuerySet):
+        chosen = signatures.values("pk")
+    else:
+        chosen = [signature.pk for signature in signatures]
+    rows = list(Signature.objects.with_signals().filter(pk__in=chosen))
     counts = [
         (sum(s.email_confirmed_at is None for s in rows), "e-mail not confirmed"),
         (sum(not signals.signature_domain_signal(s).green for s in rows),
