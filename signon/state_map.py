@@ -103,6 +103,9 @@ class StateMap:
     counts: Mapping[str, int]
     # The state the list is filtered on, if any: its tile is marked.
     current: str = ""
+    # The people each state's listed mayors represent (signon/population.py), when
+    # any city matched a place: the table gives them beside the counts.
+    population: Mapping[str, int] | None = None
 
     @property
     def scale(self) -> list[Band]:
@@ -181,14 +184,23 @@ class StateMap:
         )
 
     def table(self) -> SafeString:
+        people = self.population
+        number = '<td class="state-map__number">{:,}</td>'
         body = "\n".join(
             f'<tr><th scope="row"><a href="?state={code}#signatories-title">'
-            f'{escape(name)}</a></th><td class="state-map__number">{count:,}</td></tr>'
+            f"{escape(name)}</a></th>{number.format(count)}"
+            f"{number.format(people.get(code, 0)) if people else ''}</tr>"
             for code, name, count in self.rows()
+        )
+        population_heading = (
+            '<th scope="col" class="state-map__number">Population represented</th>'
+            if people
+            else ""
         )
         return mark_safe(  # noqa: S308 -- names escaped; codes are USPS constants
             '<table class="table table-sm state-map__table">'
             "<caption>Signatories by state</caption>"
             '<thead><tr><th scope="col">State</th><th scope="col" class="state-map__number">'
-            f"Signatories</th></tr></thead>\n<tbody>\n{body}\n</tbody></table>"
+            f"Signatories</th>{population_heading}</tr></thead>\n<tbody>\n{body}\n"
+            "</tbody></table>"
         )

@@ -94,11 +94,15 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "state_map": StateMap(
                 {group.code: len(group.signatories) for group in page.states},
                 current=wanted.state,
+                population={
+                    state.code: state.represented.population for state in page.represented_by_state
+                }
+                if page.represented.matched
+                else None,
             ),
             "earlier_versions": page.earlier_versions,
             "last_updated": page.last_updated,
             "represented": page.represented,
-            "represented_by_state": page.represented_by_state,
             "population_source": population.source(),
         },
     )

