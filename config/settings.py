@@ -116,9 +116,10 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "letters",
     "places",
-    "directory",
     # Before django_tasks_db: signon's db_worker (requeueing stalled mail) wins.
     "signon",
+    # After signon: its admin extends signon's signature admin.
+    "outreach",
     # After the django_otp apps: its admin replaces theirs.
     "second_factor",
     *(["django_tasks"] if django.VERSION < (6, 0) else []),  # the backport, until Django 6
@@ -346,7 +347,7 @@ SIGNON_MAIL_RETRY_DELAYS = [
 # A mail task "running" this long was left by a stopped worker: it is queued again.
 # Well above one attempt's worst case (three messages at EMAIL_TIMEOUT each).
 SIGNON_MAIL_STALLED_SECONDS = env.int("SIGNON_MAIL_STALLED_SECONDS", default=300)
-# Outreach (signon/outreach.py): reminders to an invited office that has not answered,
+# Outreach (outreach/campaign.py): reminders to an invited office that has not answered,
 # at most this many, and never sooner than this many days after the last e-mail.
 SIGNON_OUTREACH_MAX_REMINDERS = env.int("SIGNON_OUTREACH_MAX_REMINDERS", default=2)
 SIGNON_OUTREACH_REMINDER_DAYS = env.int("SIGNON_OUTREACH_REMINDER_DAYS", default=7)

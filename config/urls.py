@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("places.urls")),
     path("", include("signon.urls")),
+    path("", include("outreach.urls")),
 ]
 
 handler500 = "config.errors.server_error"

@@ -94,8 +94,9 @@ class SignatureQuerySet(models.QuerySet):
 
         - ``official_domain``: the contact's e-mail is on a .gov domain or on a
           domain staff recorded for that city;
-        - ``domain_recorded``: staff recorded the domain for that city (the
-          tiers of ``signon.signals.domain_signal`` start from it);
+        - ``domain_source``: who recorded the domain for that city ("staff" or
+          "directory"; None if no one did): the tiers of
+          ``signon.signals.domain_signal`` start from it;
         - ``same_office_count``: other submissions (any status) for the same
           office on the same letter;
         - ``other_cities_count``: other offices (any letter) submitted from the
@@ -111,7 +112,7 @@ class SignatureQuerySet(models.QuerySet):
                 Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
                 output_field=models.BooleanField(),
             ),
-            domain_recorded=Exists(recorded),
+            domain_source=Subquery(recorded.values("source")[:1]),
             same_office_count=SubqueryCount(same_office().values("pk")),
             other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
         )
@@ -408,7 +409,11 @@ class Signature(models.Model):
 
 
 class OfficialDomain(models.Model):
-    """An e-mail domain staff have recorded as a city's own (besides any .gov domain)."""
+    """An e-mail domain recorded as a city's own (besides any .gov domain)."""
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Staff"
+        DIRECTORY = "directory", "Mayors’ directory"
 
     domain = models.CharField(
         max_length=253,
@@ -420,6 +425,9 @@ class OfficialDomain(models.Model):
     # normalize.office_key(city, state), kept in step by save(): signatures match on it.
     office_key = models.CharField(max_length=120, editable=False)
     note = models.CharField(max_length=200, blank=True, help_text="How staff know, e.g. a URL.")
+    # Who vouches for it: staff, or the mayors' directory (outreach), which writes and
+    # removes its own rows as offices are imported and edited.
+    source = models.CharField(max_length=10, choices=Source, default=Source.STAFF, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -530,50 +538,3 @@ class OfficeNote(models.Model):
 
     def __str__(self) -> str:
         return f"Question from {self.asker_name} on {self.signature}"
-
-
-class Invitation(models.Model):
-    """A directory office asked to sign a letter (signon/outreach.py): its personal link,
-    what became of it, and the reminders it was sent. One per office per letter."""
-
-    letter = models.ForeignKey(Letter, on_delete=models.PROTECT, related_name="invitations")
-    office = models.ForeignKey(
-        "directory.Office", on_delete=models.PROTECT, related_name="invitations"
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    opened_at = models.DateTimeField("opened the form", null=True, blank=True, editable=False)
-    signature = models.OneToOneField(
-        Signature, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
-    )
-    declined_at = models.DateTimeField(null=True, blank=True, editable=False)
-    decline_reason = models.TextField(blank=True, max_length=2000, editable=False)
-    reminder_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["letter", "office"], name="one_invitation_per_office")
-        ]
-
-    def __str__(self) -> str:
-        return f"Invitation to {self.office} for {self.letter}"
-
-
-class OutreachOptOut(models.Model):
-    """An office that asked not to be e-mailed again: no invitation or reminder, on any letter."""
-
-    office = models.OneToOneField(
-        "directory.Office", on_delete=models.CASCADE, related_name="opt_out"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "outreach opt-out"
-
-    def __str__(self) -> str:
-        return f"{self.office} asked not to be e-mailed"

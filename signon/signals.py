@@ -5,8 +5,8 @@ government, but not Laredo's. ``domain_signal`` sorts a contact's domain into
 one of four tiers, strongest first, each with the words that say how it was
 derived (the review screen and the change page show them):
 
-1. ``own``: the city's own domain, as recorded by staff in *Official domains*
-   or listed for the office in the mayors' directory;
+1. ``own``: the city's own domain, as recorded in *Official domains* by staff
+   or by the mayors' directory (outreach writes the domains it lists there);
 2. ``names_city``: a domain whose labels name the city (``austintexas.gov`` for
    Austin, ``cityoftulsa.org`` for Tulsa), not yet recorded;
 3. ``government``: another government domain (``.gov``, or a ``.st.us``
@@ -20,7 +20,6 @@ sign of a browser's autofill (or of the contact signing themselves on).
 import re
 from dataclasses import dataclass
 
-from directory.models import Office
 from places import normalize
 from places.states import State
 
@@ -106,23 +105,23 @@ def names_city(domain: str, city: str, state: str) -> bool:
 
 
 def domain_signal(
-    address: str, city: str, state: str, *, recorded: bool, in_directory: bool = False
+    address: str, city: str, state: str, *, recorded: bool, by_directory: bool = False
 ) -> DomainSignal:
     """The tier of the contact's e-mail domain for this city, with how it was derived.
 
-    ``recorded``: staff recorded this domain for this city (``OfficialDomain``),
-    as ``SignatureQuerySet.with_signals()`` annotates it (``domain_recorded``).
-    ``in_directory``: the mayors' directory lists it as the office's domain.
+    ``recorded``: the domain is recorded for this city (``OfficialDomain``), as
+    ``SignatureQuerySet.with_signals()`` annotates it (``domain_source``);
+    ``by_directory``: the mayors' directory recorded it, not staff.
     """
     domain = email_domain(address)
     place = f"{city}, {state}"
+    if recorded and by_directory:
+        return DomainSignal(
+            OWN, domain, f"{domain} is listed in the mayors’ directory as {place}’s domain."
+        )
     if recorded:
         return DomainSignal(
             OWN, domain, f"{domain} is recorded in Official domains as {place}’s domain."
-        )
-    if in_directory:
-        return DomainSignal(
-            OWN, domain, f"{domain} is the office’s domain in the mayors’ directory for {place}."
         )
     if names_city(domain, city, state):
         kind = "a government domain" if is_government(domain) else "not a government domain"
@@ -148,26 +147,21 @@ def domain_signal(
 
 def signature_domain_signal(signature) -> DomainSignal:
     """``domain_signal`` for a signature read through ``with_signals()`` (or not)."""
-    recorded = getattr(signature, "domain_recorded", None)
-    if recorded is None:
-        recorded = OfficialDomain.objects.filter(
-            office_key=signature.office_key, domain=email_domain(signature.contact_email)
-        ).exists()
-    # The directory's domains, as outreach.with_directory() annotates them (or read here).
-    listed = getattr(signature, "directory_domains", _UNREAD)
-    if listed is _UNREAD:
-        listed = (
-            Office.objects.filter(office_key=signature.office_key)
-            .values_list("domains", flat=True)
+    source = getattr(signature, "domain_source", _UNREAD)
+    if source is _UNREAD:
+        source = (
+            OfficialDomain.objects.filter(
+                office_key=signature.office_key, domain=email_domain(signature.contact_email)
+            )
+            .values_list("source", flat=True)
             .first()
         )
-    in_directory = email_domain(signature.contact_email) in (listed or "").split()
     return domain_signal(
         signature.contact_email,
         signature.city,
         signature.state,
-        recorded=recorded,
-        in_directory=in_directory,
+        recorded=source is not None,
+        by_directory=source == OfficialDomain.Source.DIRECTORY,
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import confirmation, embed, invited, share_card, views
+from . import confirmation, embed, share_card, views
 
 app_name = "signon"
 
@@ -15,11 +15,6 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/", views.sign, name="sign"),
     path("letters/<slug:slug>/sign/thanks/", views.thanks, name="thanks"),
     path("letters/<slug:slug>/sign/ask/", views.ask_conference, name="ask"),
-    path("letters/<slug:slug>/invited/<str:token>/", invited.invited, name="invited"),
-    path(
-        "letters/<slug:slug>/invited/<str:token>/decline/", invited.decline, name="invited-decline"
-    ),
-    path("outreach/unsubscribe/<str:token>/", invited.unsubscribe, name="outreach-unsubscribe"),
     path("privacy/", views.privacy, name="privacy"),
     path("letters/<slug:slug>/card.png", share_card.share_card, name="share-card"),
     path("letters/<slug:slug>/embed/", embed.badge, name="embed-badge"),

@@ -233,7 +233,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         if limited := abuse.count_sign_on_post(request, valid=valid):
             return _too_many_requests(request, form, limited)
         if valid:
-            return _save_sign_on(request, form)
+            return save_sign_on(request, form)
         if form.has_error("city", code="duplicate"):
             if _is_resubmission(request, form):
                 # A double click or a re-sent form: the first one was received.
@@ -249,7 +249,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 sign.takes_no_files = True
 
 
-def _save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
+def save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
     """Save a valid sign-on: pending and mailed, or held if it looked automated.
 
     Either way the visitor gets the thanks page. A second POST of the same

@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Office
+from outreach import campaign, links, tasks, verification
+from outreach.models import Invitation, Office, OptOut
 from places.models import Place
-from signon import outreach
-from signon.models import Invitation, OutreachOptOut, Signature
+from signon.models import Signature
 from tests.conftest import (
     CHANGELIST,
     admin_action,
@@ -27,7 +27,7 @@ from tests.conftest import (
     staff_without_review,
 )
 
-INVITE_URL = reverse("admin:signon_invitation_invite")
+INVITE_URL = reverse("admin:outreach_invitation_invite")
 LINK = re.compile(r"http://\S+/letters/[\w-]+/invited/[^/\s]+/")
 
 
@@ -41,7 +41,7 @@ def make_office(number: int, **fields) -> Office:
 
 
 def funnel_url(letter) -> str:
-    return reverse("admin:signon_invitation_funnel", args=[letter.pk])
+    return reverse("admin:outreach_invitation_funnel", args=[letter.pk])
 
 
 def invite_all(staff_client, letter, **choices):
@@ -108,7 +108,7 @@ def test_the_link_carries_only_a_signed_invitation_id(staff_client, letter):
     run_queued_mail()
     url = personal_links()[office.email]
     token = url.rstrip("/").rsplit("/", 1)[1]
-    assert signing.loads(token, salt="signon.outreach.invitation") == Invitation.objects.get().pk
+    assert signing.loads(token, salt="outreach.invitation") == Invitation.objects.get().pk
     for private in [office.email, office.phone, office.mayor_last_name, office.city]:
         assert private not in url
 
@@ -119,12 +119,12 @@ def test_a_tampered_or_forged_token_is_refused_with_a_clear_page(staff_client, c
     make_office(2)
     invite_all(staff_client, letter)
     first, second = Invitation.objects.order_by("pk")
-    token = outreach.invitation_token(first)
+    token = links.invitation_token(first)
     # The id swapped for another office's, the signature kept: not accepted.
-    forged = signing.dumps(second.pk, salt="signon.outreach.invitation").split(":")[0]
+    forged = signing.dumps(second.pk, salt="outreach.invitation").split(":")[0]
     tampered = ":".join([forged, *token.split(":")[1:]])
     for bad in [tampered, token[:-2] + "xx", "nonsense", signing.dumps(second.pk, salt="other")]:
-        response = client.get(reverse("signon:invited", args=[letter.slug, bad]))
+        response = client.get(reverse("outreach:invited", args=[letter.slug, bad]))
         assert response.status_code == 400
         assert b"This invitation does not work" in response.content
     assert not Invitation.objects.filter(opened_at__isnull=False).exists()
@@ -135,7 +135,7 @@ def test_an_invitation_signs_only_for_its_own_office(staff_client, client, lette
     office = make_office(1)
     other = make_office(2)
     invite_all(staff_client, letter)
-    url = outreach.invitation_url(Invitation.objects.get(office=office))
+    url = links.invitation_url(Invitation.objects.get(office=office))
     response = sign_through(client, url, office, city=other.city)
     assert response.status_code == 200
     assert "This invitation is for Town 1, OH" in response.content.decode()
@@ -146,7 +146,7 @@ def test_an_invitation_signs_only_for_its_own_office(staff_client, client, lette
 def test_the_link_expires_when_the_letter_closes(staff_client, client, letter):
     office = make_office(1)
     invite_all(staff_client, letter)
-    url = outreach.invitation_url(Invitation.objects.get())
+    url = links.invitation_url(Invitation.objects.get())
     letter.status = letter.Status.CLOSED
     letter.save()
     assert b"closed to new signatures" in client.get(path_of(url)).content
@@ -166,9 +166,9 @@ def test_invite_chooses_by_state_member_size_and_not_yet_signed(staff_client, le
     signed = make_office(4, city="Dayton")
     make_signature(letter, city="Dayton", state="OH")
     make_office(5, member=False)
-    offices = outreach.candidates(letter, states=["OH"], member_size=True)
+    offices = campaign.candidates(letter, states=["OH"], member_size=True)
     assert list(offices) == [big]
-    assert signed not in outreach.candidates(letter)
+    assert signed not in campaign.candidates(letter)
     choices = {"letter": letter.pk, "states": ["OH"], "members_only": "on", "not_yet_signed": "on"}
     response = staff_client.post(INVITE_URL, choices)
     assert response.context["office_count"] == 2  # Columbus and Town 2
@@ -199,7 +199,7 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
 
     mail.outbox.clear()
     # Too soon for a reminder: nobody is due.
-    assert outreach.remind(Invitation.objects.all(), staff) == 0
+    assert campaign.remind(Invitation.objects.all(), staff) == 0
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         # A week on, staff sign in again (the session has expired) and remind the silent.
         staff_client = log_in_with_device(Client(), staff)
@@ -214,7 +214,7 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
         unsubscribe = re.search(r"http://\S+/outreach/unsubscribe/\S+/", reminders[0].body)[0]
         quitter = Office.objects.get(email=reminders[0].to[0])
         client.post(path_of(unsubscribe))
-    assert OutreachOptOut.objects.get().office == quitter
+    assert OptOut.objects.get().office == quitter
 
     funnel = staff_client.get(funnel_url(letter)).context["funnel"]
     assert funnel == {"invited": 20, "opened": 12, "submitted": 8, "approved": 6,
@@ -222,13 +222,13 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
     # A second round, a week later: nine, never the office that opted out.
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + timedelta(days=16)):
-        assert outreach.remind(Invitation.objects.all(), staff) == 9
+        assert campaign.remind(Invitation.objects.all(), staff) == 9
         run_queued_mail()
     assert len(outreach_mail()) == 9
     assert quitter.email not in {message.to[0] for message in outreach_mail()}
     # At most SIGNON_OUTREACH_MAX_REMINDERS (2): a third round sends nothing.
     with time_machine.travel(timezone.now() + timedelta(days=30)):
-        assert outreach.remind(Invitation.objects.all(), staff) == 0
+        assert campaign.remind(Invitation.objects.all(), staff) == 0
     # The batch and the reminder rounds are in the letter's history, with who.
     history = LogEntry.objects.filter(object_id=str(letter.pk), user=staff)
     messages = set(history.values_list("change_message", flat=True))
@@ -243,11 +243,11 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
 @pytest.mark.django_db
 def test_an_office_that_opted_out_is_never_invited_to_another_letter(staff_client, client, letter):
     office = make_office(1)
-    outreach.opt_out(office)
-    assert office not in outreach.candidates(letter)
+    campaign.opt_out(office)
+    assert office not in campaign.candidates(letter)
     # Even if an invitation was queued before the opt-out, the worker sends nothing.
     invitation = Invitation.objects.create(letter=letter, office=office, sent_at=timezone.now())
-    outreach.send_outreach_mail.enqueue("invitation", [invitation.pk])
+    tasks.send_outreach_mail.enqueue("invitation", [invitation.pk])
     assert run_queued_mail() == [{"sent": 0, "failed": 0, "skipped": 1}]
     assert mail.outbox == []
 
@@ -255,13 +255,13 @@ def test_an_office_that_opted_out_is_never_invited_to_another_letter(staff_clien
 @pytest.mark.django_db
 def test_unsubscribing_needs_a_post_and_a_genuine_link(client):
     office = make_office(1)
-    url = reverse("signon:outreach-unsubscribe", args=[outreach.unsubscribe_token(office)])
+    url = reverse("outreach:unsubscribe", args=[links.unsubscribe_token(office)])
     assert client.get(url).status_code == 200
-    assert not OutreachOptOut.objects.exists()
-    bad = reverse("signon:outreach-unsubscribe", args=["forged"])
+    assert not OptOut.objects.exists()
+    bad = reverse("outreach:unsubscribe", args=["forged"])
     assert client.post(bad).status_code == 400
     client.post(url)
-    assert OutreachOptOut.objects.filter(office=office).exists()
+    assert OptOut.objects.filter(office=office).exists()
 
 
 @pytest.mark.django_db
@@ -270,7 +270,7 @@ def test_the_not_yet_signed_csv_lists_the_silent_offices_for_staff_only(
 ):
     signed, silent = make_office(1), make_office(2)
     invite_all(staff_client, letter)
-    sign_through(client, outreach.invitation_url(signed.invitations.get()), signed)
+    sign_through(client, links.invitation_url(signed.invitations.get()), signed)
     response = staff_client.get(funnel_url(letter), {"format": "csv"})
     text = response.content.decode()
     assert silent.email in text and signed.email not in text
@@ -281,16 +281,16 @@ def test_no_directory_contact_data_on_any_public_page(staff_client, client, lett
     office = make_office(1, email="private.mayor@town1.oh.gov", phone="+12175550199")
     invite_all(staff_client, letter)
     invitation = Invitation.objects.get()
-    url = outreach.invitation_url(invitation)
+    url = links.invitation_url(invitation)
     sign_through(client, url, office)
     Signature.objects.update(status=Signature.Status.APPROVED, approved_at=timezone.now())
-    token = outreach.invitation_token(invitation)
+    token = links.invitation_token(invitation)
     pages = [
         path_of(url), path_of(url) + "decline/", letter.get_absolute_url(),
         reverse("signon:signatories-csv", args=[letter.slug]),
         reverse("signon:signatories-json", args=[letter.slug]),
-        reverse("signon:outreach-unsubscribe", args=[outreach.unsubscribe_token(office)]),
-        reverse("signon:invited-decline", args=[letter.slug, token]),
+        reverse("outreach:unsubscribe", args=[links.unsubscribe_token(office)]),
+        reverse("outreach:decline", args=[letter.slug, token]),
     ]  # fmt: skip
     for page in pages:
         body = client.get(page).content.decode()
@@ -325,8 +325,9 @@ def test_a_contact_outside_the_offices_domains_does_not_match(letter):
     make_office(1, city="Springfield", state="IL", mayor_first_name="Ada",
                 mayor_last_name="Lovelace", domains="springfield.il.gov")  # fmt: skip
     make_signature(letter, contact_email="someone@springfield.il.gov.example.com")
-    assert not outreach.matching_directory(Signature.objects.all()).exists()
-    verdict, _ = outreach.directory_verdict(outreach.with_directory(Signature.objects).get())
+    assert not verification.matching_directory(Signature.objects.all()).exists()
+    signature = verification.with_directory(Signature.objects).get()
+    verdict, _ = verification.directory_verdict(signature)
     assert verdict == "domain"
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from signon import outreach
-from signon.models import Invitation
+from outreach import links
+from outreach.models import Invitation
 from tests.test_html_validity import html_errors
 from tests.test_outreach import make_office, path_of, sign_through
 
@@ -14,10 +14,10 @@ from tests.test_outreach import make_office, path_of, sign_through
 def test_the_outreach_pages_are_valid_html(letter, tmp_path):
     office = make_office(1)
     invitation = Invitation.objects.create(letter=letter, office=office)
-    url = path_of(outreach.invitation_url(invitation))
-    token = outreach.invitation_token(invitation)
-    decline = reverse("signon:invited-decline", args=[letter.slug, token])
-    unsubscribe = reverse("signon:outreach-unsubscribe", args=[outreach.unsubscribe_token(office)])
+    url = path_of(links.invitation_url(invitation))
+    token = links.invitation_token(invitation)
+    decline = reverse("outreach:decline", args=[letter.slug, token])
+    unsubscribe = reverse("outreach:unsubscribe", args=[links.unsubscribe_token(office)])
     visitor = Client()
     pages = {}
 
@@ -27,7 +27,7 @@ def test_the_outreach_pages_are_valid_html(letter, tmp_path):
 
     keep("invited form, filled in", visitor.get(url))
     keep("invited form, another city", sign_through(visitor, url, office, city="Elsewhere"))
-    keep("refused link", visitor.get(reverse("signon:invited", args=[letter.slug, "x"])), 400)
+    keep("refused link", visitor.get(reverse("outreach:invited", args=[letter.slug, "x"])), 400)
     keep("decline", visitor.get(decline))
     keep("decline, too long", visitor.post(decline, {"reason": "x" * 2001}))
     keep("unsubscribe", visitor.get(unsubscribe))

@@ -95,22 +95,12 @@ def test_the_queryset_knows_which_domains_staff_recorded(letter):
     assert signals.signature_domain_signal(signature).tier == signals.OWN
 
 
-@pytest.mark.django_db
-def test_a_domain_the_mayors_directory_lists_for_the_office_is_the_citys_own(letter):
-    from directory.models import Office
-    from signon.outreach import with_directory
-
-    make_signature(letter, city="Round Rock", state="TX", contact_email="aide@rrtx.gov")
-    unlisted = signals.signature_domain_signal(Signature.objects.get())
-    assert unlisted.tier == signals.GOVERNMENT  # a .gov that does not name Round Rock
-    Office.objects.create(
-        city="Round Rock", state="TX", mayor_first_name="Craig", mayor_last_name="Morgan",
-        domains="rrtx.gov roundrocktexas.gov",
-    )  # fmt: skip
-    for signature in (Signature.objects.get(), with_directory(Signature.objects.all()).get()):
-        listed = signals.signature_domain_signal(signature)
-        assert listed.tier == signals.OWN
-        assert "mayors’ directory" in listed.evidence
+def test_a_domain_the_mayors_directory_recorded_is_the_citys_own_and_says_where_from():
+    signal = signals.domain_signal(
+        "aide@rrtx.gov", "Round Rock", "TX", recorded=True, by_directory=True
+    )
+    assert signal.tier == signals.OWN
+    assert "listed in the mayors’ directory" in signal.evidence
 
 
 @pytest.mark.django_db

@@ -4,10 +4,10 @@
 - ``letters``: the letter and letter-version admins as the desk extends them;
 - ``deliveries``: the delivery admin and the record-delivery flow;
 - ``domains``: the official e-mail domains;
-- ``outreach``: invitations, the funnel, reminders, and the directory signal;
 - ``links``: URLs into the signature admin, shared by the others.
 
 Importing them here is what registers them when Django autodiscovers ``admin``.
+The outreach app extends ``signatures.SignatureAdmin`` from its own admin.
 """
 
-from . import deliveries, domains, letters, outreach, signatures  # noqa: F401
+from . import deliveries, domains, letters, signatures  # noqa: F401

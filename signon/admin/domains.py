@@ -1,4 +1,5 @@
-"""The official domains admin: the e-mail domains staff verified as a city's own."""
+"""The official domains admin: the e-mail domains known as a city's own, verified by
+staff or listed in the mayors' directory (its rows say so in *source*)."""
 
 from django.contrib import admin
 
@@ -7,7 +8,7 @@ from ..models import OfficialDomain
 
 @admin.register(OfficialDomain)
 class OfficialDomainAdmin(admin.ModelAdmin):
-    list_display = ["domain", "city", "state", "note", "created_at"]
-    list_filter = ["state"]
+    list_display = ["domain", "city", "state", "source", "note", "created_at"]
+    list_filter = ["source", "state"]
     search_fields = ["domain", "city"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["source", "created_at"]

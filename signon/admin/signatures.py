@@ -33,11 +33,9 @@ from .. import audit, signals, tasks
 from ..export import csv_response
 from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
-from ..outreach import with_directory
 from ..public_list import LIST_FIELDS
 from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id
-from .outreach import DirectoryFilter, approve_matching_directory, directory_column
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
 from .review import review_urls, selection_summary
 
@@ -295,12 +293,12 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     form = SignatureAdminForm
     list_display = [
         "mayor_display", "place", "matched_place_signal", "status_display", "email_confirmed",
-        "official_domain_display", "conflicts", directory_column, "contact_display", "submitted",
+        "official_domain_display", "conflicts", "contact_display", "submitted",
     ]  # fmt: skip
     list_display_links = ["mayor_display"]
     list_filter = [
         "status", EmailConfirmedFilter, OfficialDomainFilter, ConflictFilter, PlaceFilter,
-        DirectoryFilter, "letter", "letter_version", MailFailedFilter,
+        "letter", "letter_version", MailFailedFilter,
         ("state", SelectListFilter), SameOfficeAsFilter, SameContactAsFilter,
     ]  # fmt: skip
     search_fields = [
@@ -329,7 +327,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     ]
     actions = [
         "approve_selected", "reject_selected", "withdraw_selected", "resend_confirmation",
-        "retry_mail", "export_csv", "release_selected", approve_matching_directory,
+        "retry_mail", "export_csv", "release_selected",
     ]  # fmt: skip
 
     @admin.display(description="questions")
@@ -352,7 +350,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return with_directory(super().get_queryset(request).with_signals())
+        return super().get_queryset(request).with_signals()
 
     def save_model(self, request, obj: Signature, form, change: bool) -> None:
         # A signature staff enter by hand records the text its letter shows now.

@@ -5,9 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from directory.models import Office
-from signon import outreach
-from signon.models import Invitation
+from outreach import links
+from outreach.models import Invitation, Office
 
 from .conftest import BROWSER_TEST
 from .test_signing_in_browser import field
@@ -25,8 +24,8 @@ def invited_office(letter) -> Invitation:
 
 def test_an_invited_office_opens_its_link_and_signs(page: Page, site, letter):
     invitation = invited_office(letter)
-    token = outreach.invitation_token(invitation)
-    page.goto(site + reverse("signon:invited", args=[letter.slug, token]))
+    token = links.invitation_token(invitation)
+    page.goto(site + reverse("outreach:invited", args=[letter.slug, token]))
     expect(field(page, "Mayor’s First Name")).to_have_value("Ada")
     expect(field(page, "Mayor’s Last Name")).to_have_value("Lovelace")
     expect(field(page, "City")).to_have_value("Springfield")
@@ -50,8 +49,8 @@ def test_an_invited_office_opens_its_link_and_signs(page: Page, site, letter):
 
 def test_the_decline_page_has_no_axe_violations(page: Page, site, letter):
     invitation = invited_office(letter)
-    token = outreach.invitation_token(invitation)
-    page.goto(site + reverse("signon:invited-decline", args=[letter.slug, token]))
+    token = links.invitation_token(invitation)
+    page.goto(site + reverse("outreach:decline", args=[letter.slug, token]))
     page.get_by_label("Reason (optional)").fill("The council has not voted.")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

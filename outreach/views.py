@@ -9,22 +9,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from directory.models import Office
 from places import normalize
+from signon.contact import conference_contact
+from signon.forms import SignatureForm
+from signon.models import Signature
+from signon.views import THANKS_SESSION_KEY, save_sign_on
 
-from . import outreach
-from .contact import conference_contact
-from .forms import SignatureForm
-from .models import Invitation, Signature
-from .views import THANKS_SESSION_KEY, _save_sign_on
+from . import campaign, links
+from .models import Invitation, Office
 
 
 def _refused(request: HttpRequest, what: str = "invitation") -> HttpResponse:
-    return render(request, "signon/outreach/refused.html", {"what": what}, status=400)
+    return render(request, "outreach/refused.html", {"what": what}, status=400)
 
 
 def _invitation(slug: str, token: str) -> Invitation | None:
-    pk = outreach.read_invitation_token(token)
+    pk = links.read_invitation_token(token)
     if pk is None:
         return None
     invitation = Invitation.objects.select_related("letter", "office").filter(pk=pk).first()
@@ -45,7 +45,7 @@ def invited(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         status = 403 if request.method == "POST" else 200
         return render(request, "signon/closed.html", {"letter": letter}, status=status)
     if invitation.signature_id and invitation.signature.status in Signature.LIVE_STATUSES:
-        return render(request, "signon/outreach/answered.html",
+        return render(request, "outreach/answered.html",
                       {"letter": letter, "office": office, "signed": True})  # fmt: skip
     Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
         opened_at=timezone.now()
@@ -58,7 +58,7 @@ def invited(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             context.update(form=form.for_current_version(), version_changed=True)
             return render(request, "signon/sign.html", context)
         if form.is_valid() and _same_office(form, office):
-            response = _save_sign_on(request, form)
+            response = save_sign_on(request, form)
             pk = request.session.get(THANKS_SESSION_KEY)
             signed = Signature.objects.filter(pk=pk, letter=letter, office_key=office.office_key)
             if signed.exists():
@@ -104,25 +104,25 @@ def decline(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return _refused(request)
     context = {"letter": invitation.letter, "office": invitation.office}
     if invitation.declined_at:
-        return render(request, "signon/outreach/answered.html", {**context, "declined": True})
+        return render(request, "outreach/answered.html", {**context, "declined": True})
     if request.method == "POST":
         form = DeclineForm(request.POST)
         if form.is_valid():
-            outreach.decline(invitation, form.cleaned_data["reason"].strip())
+            campaign.decline(invitation, form.cleaned_data["reason"].strip())
             return redirect(request.path)
     else:
         form = DeclineForm()
-    return render(request, "signon/outreach/decline.html", {**context, "form": form})
+    return render(request, "outreach/decline.html", {**context, "form": form})
 
 
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop all outreach e-mail to this office (a POST: a mail scanner's GET changes nothing)."""
-    pk = outreach.read_unsubscribe_token(token)
+    pk = links.read_unsubscribe_token(token)
     office = Office.objects.filter(pk=pk).first() if pk is not None else None
     if office is None:
         return _refused(request, "unsubscribe link")
     done = hasattr(office, "opt_out")
     if request.method == "POST" and not done:
-        outreach.opt_out(office)
+        campaign.opt_out(office)
         return redirect(request.path)
-    return render(request, "signon/outreach/unsubscribe.html", {"office": office, "done": done})
+    return render(request, "outreach/unsubscribe.html", {"office": office, "done": done})

@@ -1,6 +1,5 @@
-"""Outreach in admin: invite directory offices to a letter, read its funnel, remind the
-silent ones, export who has not signed; and the directory signal on the review desk
-(a column, a filter and a bulk approval the signature admin registers).
+"""Invitations in admin: invite directory offices to a letter, read its funnel, remind
+the silent ones, export who has not signed; and the opt-outs.
 
 Staff need "add invitation" to invite, "change invitation" to remind, and the
 directory's "view office" plus "export signature" to download contact details.
@@ -15,66 +14,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 
 from letters.models import Letter
 from places.states import State
+from signon import audit
+from signon.admin.links import admin_page, row_id
 
-from .. import audit, outreach
-from ..models import Invitation, OutreachOptOut, Signature
-from .links import admin_page, row_id
-
-# ---------------------------------------------------------------- on the review desk
-
-
-@admin.display(description="Directory")
-def directory_column(obj: Signature):
-    verdict, text = outreach.directory_verdict(obj)
-    return format_html('<span class="signon-directory signon-directory--{}">{}</span>',
-                       verdict, text)  # fmt: skip
-
-
-class DirectoryFilter(admin.SimpleListFilter):
-    title = "directory"
-    parameter_name = "directory"
-
-    def lookups(self, request, model_admin):
-        return [("match", "Matches the directory"), ("mismatch", "Different mayor")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "match":
-            return outreach.matching_directory(queryset)
-        if self.value() == "mismatch":
-            return (
-                outreach.with_directory(queryset)
-                .filter(directory_first__isnull=False)
-                .exclude(pk__in=outreach.mayor_matches(queryset).values("pk"))
-            )
-        return queryset
-
-
-@admin.action(description="Approve selected pending signatures that match the directory",
-              permissions=["review"])  # fmt: skip
-def approve_matching_directory(modeladmin, request: HttpRequest, queryset):
-    pending = queryset.filter(status=Signature.Status.PENDING)
-    matching = list(outreach.matching_directory(pending).values_list("pk", flat=True))
-    skipped = queryset.count() - len(matching)
-    # The matching ones go through the same summary and confirmation as any bulk
-    # approval (the page posts back to this action with the matching ones only).
-    response = None
-    if matching:
-        response = modeladmin.approve_selected(request, Signature.objects.filter(pk__in=matching))
-    if skipped and response is None:
-        modeladmin.message_user(
-            request,
-            f"{skipped} selected signature(s) left as they were: not pending, or not "
-            "matching the directory.",
-            messages.WARNING,
-        )
-    return response
-
-
-# ---------------------------------------------------------------- invitations
+from .. import campaign
+from ..models import Invitation, OptOut
 
 
 class InviteForm(forms.Form):
@@ -95,7 +42,7 @@ class InviteForm(forms.Form):
 
     def offices(self):
         data = self.cleaned_data
-        return outreach.candidates(
+        return campaign.candidates(
             data["letter"], states=data["states"], members_only=data["members_only"],
             member_size=data["member_size"], not_yet_signed=data["not_yet_signed"],
         )  # fmt: skip
@@ -131,13 +78,13 @@ class InvitationAdmin(admin.ModelAdmin):
                        "last_reminded_at"]  # fmt: skip
     fields = readonly_fields
     actions = ["send_reminders"]
-    change_list_template = "admin/signon/outreach/invitation_change_list.html"
+    change_list_template = "admin/outreach/invitation/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # invitations are made by the invite page, in batches
 
     def has_invite_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("signon.add_invitation")
+        return request.user.has_perm("outreach.add_invitation")
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("signon.export_signature")
@@ -152,9 +99,9 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            admin_page(self, "invite/", self.invite_view, "signon_invitation_invite"),
+            admin_page(self, "invite/", self.invite_view, "outreach_invitation_invite"),
             admin_page(
-                self, "funnel/<str:letter_id>/", self.funnel_view, "signon_invitation_funnel"
+                self, "funnel/<str:letter_id>/", self.funnel_view, "outreach_invitation_funnel"
             ),
             *super().get_urls(),
         ]
@@ -169,10 +116,10 @@ class InvitationAdmin(admin.ModelAdmin):
             offices = form.offices()
             if "send" in request.POST:
                 letter = form.cleaned_data["letter"]
-                count = outreach.invite(letter, offices, request.user)
+                count = campaign.invite(letter, offices, request.user)
                 self.message_user(request, f"{count} invitation(s) queued for sending.")
                 return HttpResponseRedirect(
-                    reverse("admin:signon_invitation_funnel", args=[letter.pk])
+                    reverse("admin:outreach_invitation_funnel", args=[letter.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
@@ -182,7 +129,7 @@ class InvitationAdmin(admin.ModelAdmin):
             "offices": list(offices.select_related("place")[:200]) if offices is not None else None,
             "office_count": offices.count() if offices is not None else 0,
         }
-        return TemplateResponse(request, "admin/signon/outreach/invite.html", context)
+        return TemplateResponse(request, "admin/outreach/invitation/invite.html", context)
 
     def funnel_view(self, request: HttpRequest, letter_id: str) -> HttpResponse:
         """The letter's funnel at a glance; the not-yet-signed CSV for phone follow-up."""
@@ -194,7 +141,7 @@ class InvitationAdmin(admin.ModelAdmin):
             if not self.has_export_permission(request):
                 raise PermissionDenied
             return self._not_yet_signed_csv(request, letter)
-        funnel = outreach.funnel(letter)
+        funnel = campaign.funnel(letter)
         steps = [(label, funnel[key]) for key, label in [
             ("invited", "Invited"), ("opened", "Opened the form"), ("submitted", "Submitted"),
             ("approved", "Approved"), ("declined", "Declined"),
@@ -209,20 +156,20 @@ class InvitationAdmin(admin.ModelAdmin):
                 (label, n, round(100 * n / funnel["invited"]) if funnel["invited"] else 0)
                 for label, n in steps
             ],
-            "due": outreach.due_for_reminder(Invitation.objects.filter(letter=letter)).count(),
+            "due": campaign.due_for_reminder(Invitation.objects.filter(letter=letter)).count(),
             "can_export": self.has_export_permission(request),
             "can_remind": self.has_change_permission(request),
         }
         if request.method == "POST" and "remind" in request.POST:
             if not self.has_change_permission(request):
                 raise PermissionDenied
-            count = outreach.remind(Invitation.objects.filter(letter=letter), request.user)
+            count = campaign.remind(Invitation.objects.filter(letter=letter), request.user)
             self.message_user(request, f"{count} reminder(s) queued for sending.")
             return HttpResponseRedirect(request.path)
-        return TemplateResponse(request, "admin/signon/outreach/funnel.html", context)
+        return TemplateResponse(request, "admin/outreach/invitation/funnel.html", context)
 
     def _not_yet_signed_csv(self, request: HttpRequest, letter: Letter) -> HttpResponse:
-        rows = list(outreach.not_yet_signed(letter))
+        rows = list(campaign.not_yet_signed(letter))
         audit.contact_details_exported(request, len(rows))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{letter.slug}-not-signed.csv"'
@@ -241,7 +188,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send a reminder to the selected (if due)", permissions=["change"])
     def send_reminders(self, request: HttpRequest, queryset) -> None:
-        count = outreach.remind(queryset, request.user)
+        count = campaign.remind(queryset, request.user)
         skipped = queryset.count() - count
         self.message_user(request, f"{count} reminder(s) queued for sending.")
         if skipped:
@@ -253,8 +200,8 @@ class InvitationAdmin(admin.ModelAdmin):
             )
 
 
-@admin.register(OutreachOptOut)
-class OutreachOptOutAdmin(admin.ModelAdmin):
+@admin.register(OptOut)
+class OptOutAdmin(admin.ModelAdmin):
     list_display = ["office", "created_at"]
     readonly_fields = ["office", "created_at"]
 

@@ -1,4 +1,4 @@
-"""The directory admin: offices edited one by one, imported from a CSV with a preview
+"""The directory's admin: offices edited one by one, imported from a CSV with a preview
 (nothing is saved until staff confirm what every row will do), exported as CSV.
 Every import is in each office's history, with who and when."""
 
@@ -11,13 +11,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from places.fields import NameField, parse_phone
 from places.normalize import office_key
+from signon.forms import NameField, parse_phone
 
-from . import importing
-from .models import Office
+from .. import importing
+from ..models import Office
 
-_PAYLOAD_SALT = "directory.import-preview"
+_PAYLOAD_SALT = "outreach.import-preview"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
@@ -77,7 +77,7 @@ class OfficeAdmin(admin.ModelAdmin):
     list_select_related = ["place"]
     readonly_fields = ["place", "office_key", "created_at", "updated_at"]
     actions = ["export_csv"]
-    change_list_template = "admin/directory/office/change_list.html"
+    change_list_template = "admin/outreach/office/change_list.html"
 
     @admin.display(description="Mayor", ordering="mayor_last_name")
     def mayor_name(self, obj: Office) -> str:
@@ -89,7 +89,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="directory_office_import"), *super().get_urls()]
+        return [path("import/", view, name="outreach_office_import"), *super().get_urls()]
 
     @admin.action(description="Export selected offices as CSV (contact data)",
                   permissions=["change"])  # fmt: skip
@@ -123,7 +123,7 @@ class OfficeAdmin(admin.ModelAdmin):
                 f"Imported: {counts['new']} new, {counts['changed']} changed, "
                 f"{counts['unchanged']} unchanged, {counts['error']} skipped with errors.",
             )
-            return HttpResponseRedirect(reverse("admin:directory_office_changelist"))
+            return HttpResponseRedirect(reverse("admin:outreach_office_changelist"))
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             text = form.cleaned_data["file"]
@@ -141,7 +141,7 @@ class OfficeAdmin(admin.ModelAdmin):
                     title="Import mayors’ offices: preview",
                 )
         context["form"] = form
-        return TemplateResponse(request, "admin/directory/office/import.html", context)
+        return TemplateResponse(request, "admin/outreach/office/import.html", context)
 
     def _log_import(self, request: HttpRequest, rows: list[importing.Row]) -> None:
         """Each office the import added or changed gets a history entry: who, when, what."""

@@ -4,7 +4,7 @@
 changed with the fields, unchanged, or an error with the reason) without saving
 anything; ``apply`` saves the new and changed rows of the same text in one
 transaction. Importing the same file twice changes nothing the second time.
-Rows are cleaned as the sign-on form cleans them (places.fields).
+Rows are cleaned as the sign-on form cleans them (signon.forms).
 """
 
 import csv
@@ -15,9 +15,9 @@ from django import forms
 from django.db import transaction
 from django.http import HttpResponse
 
-from places.fields import NameField, parse_phone
 from places.normalize import office_key
 from places.states import State
+from signon.forms import NameField, parse_phone
 
 from .models import Office
 

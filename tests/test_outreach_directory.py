@@ -1,16 +1,19 @@
-"""The mayors' directory: CSV import with a preview, idempotent re-import, edit, export."""
+"""The mayors' directory: CSV import with a preview, idempotent re-import, edit, export,
+and the office domains it writes into Official domains for the review desk."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from directory import importing
-from directory.models import Office
+from outreach import importing
+from outreach.models import Office
 from places.models import Place
-from tests.conftest import log_in_with_device, staff_without_review
+from signon import signals
+from signon.models import OfficialDomain, Signature
+from tests.conftest import log_in_with_device, make_signature, staff_without_review
 
-IMPORT_URL = reverse("admin:directory_office_import")
+IMPORT_URL = reverse("admin:outreach_office_import")
 HEADER = "city,state,mayor_first_name,mayor_last_name,email,phone,domains,term_ends,member\n"
 GOOD = (
     "Springfield,IL,Ada,Lovelace,mayor@springfield.il.gov,(217) 555-0143,"
@@ -100,7 +103,7 @@ def test_a_tampered_preview_saves_nothing(staff_client):
 def test_the_export_reimports_as_unchanged(staff_client):
     confirm(staff_client, upload(staff_client, HEADER + GOOD))
     response = staff_client.post(
-        reverse("admin:directory_office_changelist"),
+        reverse("admin:outreach_office_changelist"),
         {
             "action": "export_csv",
             "_selected_action": list(Office.objects.values_list("pk", flat=True)),
@@ -117,3 +120,65 @@ def test_conference_staff_may_import_and_others_may_not(client, reviewer_client)
     assert upload(reviewer_client, HEADER + GOOD).status_code == 200
     log_in_with_device(client, staff_without_review())
     assert upload(client, HEADER + GOOD).status_code == 403
+
+
+# ---------------------------------------------------------------- its domains on the review desk
+
+
+def directory_domains() -> set[tuple[str, str]]:
+    rows = OfficialDomain.objects.filter(source=OfficialDomain.Source.DIRECTORY)
+    return set(rows.values_list("office_key", "domain"))
+
+
+@pytest.mark.django_db
+def test_a_domain_the_mayors_directory_lists_for_the_office_is_the_citys_own(letter):
+    make_signature(letter, city="Round Rock", state="TX", contact_email="aide@rrtx.gov")
+    unlisted = signals.signature_domain_signal(Signature.objects.get())
+    assert unlisted.tier == signals.GOVERNMENT  # a .gov that does not name Round Rock
+    Office.objects.create(
+        city="Round Rock", state="TX", mayor_first_name="Craig", mayor_last_name="Morgan",
+        domains="rrtx.gov roundrocktexas.gov",
+    )  # fmt: skip
+    for signature in (Signature.objects.get(), Signature.objects.with_signals().get()):
+        listed = signals.signature_domain_signal(signature)
+        assert listed.tier == signals.OWN
+        assert "listed in the mayors’ directory" in listed.evidence
+
+
+@pytest.mark.django_db
+def test_the_directory_keeps_its_rows_in_official_domains_in_step_with_its_offices():
+    office = Office.objects.create(
+        city="Round Rock", state="TX", mayor_first_name="Craig", mayor_last_name="Morgan",
+        domains="rrtx.gov roundrocktexas.gov",
+    )  # fmt: skip
+    key = office.office_key
+    assert directory_domains() == {(key, "rrtx.gov"), (key, "roundrocktexas.gov")}
+    office.domains = "roundrocktexas.gov"
+    office.save()
+    assert directory_domains() == {(key, "roundrocktexas.gov")}
+    office.city, office.state = "Georgetown", "TX"
+    office.save()
+    assert directory_domains() == {(office.office_key, "roundrocktexas.gov")}
+    office.delete()
+    assert not directory_domains()
+
+
+@pytest.mark.django_db
+def test_a_domain_staff_recorded_stays_theirs_whatever_the_directory_says():
+    staff_row = OfficialDomain.objects.create(domain="rrtx.gov", city="Round Rock", state="TX")
+    office = Office.objects.create(
+        city="Round Rock", state="TX", mayor_first_name="Craig", mayor_last_name="Morgan",
+        domains="rrtx.gov",
+    )  # fmt: skip
+    office.domains = ""
+    office.save()
+    office.delete()
+    assert OfficialDomain.objects.get() == staff_row
+    assert staff_row.source == OfficialDomain.Source.STAFF
+
+
+@pytest.mark.django_db
+def test_an_import_writes_the_offices_domains_into_official_domains(staff_client):
+    confirm(staff_client, upload(staff_client, HEADER + GOOD))
+    domains = {domain for _, domain in directory_domains()}
+    assert domains == {"springfield.il.gov", "austintexas.gov"}
