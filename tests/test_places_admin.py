@@ -100,3 +100,15 @@ def test_actions_that_lock_rows_work_beside_the_place_column(reviewer_client, th
     )
     assert response.status_code == 302
     assert Signature.objects.get(pk=three_cities["st_louis"].pk).status == "approved"
+
+
+def test_conference_staff_may_look_places_up_but_not_change_them(reviewer_client, places):
+    from django.urls import reverse
+
+    listed = reviewer_client.get(reverse("admin:places_place_changelist"), {"q": "Coeur"})
+    assert listed.status_code == 200
+    assert "Coeur d’Alene" in listed.text or "Coeur d&#x27;Alene" in listed.text
+    place = Place.objects.get(name__startswith="Coeur", state="ID")
+    page = reviewer_client.get(reverse("admin:places_place_change", args=[place.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text  # a view-only page

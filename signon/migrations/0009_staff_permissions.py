@@ -7,44 +7,14 @@
   page lists its versions.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Conference staff"
+from signon import staff_group
+
 PERMISSIONS = {
     "letters": ["view_delivery", "add_delivery", "change_delivery", "view_letterversion"],
     "signon": ["export_signature"],
 }
-
-
-def _permissions(apps):
-    # Permissions are normally created after all migrations have run; create
-    # them now so the group can hold them on a fresh database.
-    for label in PERMISSIONS:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Permission = apps.get_model("auth", "Permission")
-    for label, codenames in PERMISSIONS.items():
-        found = list(
-            Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
-        )
-        assert len(found) == len(codenames), f"missing permissions for {label}"
-        yield from found
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(*_permissions(apps))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    group = Group.objects.filter(name=GROUP).first()
-    if group is not None:
-        group.permissions.remove(*_permissions(apps))
 
 
 class Migration(migrations.Migration):
@@ -66,5 +36,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant, revoke),
+        staff_group.grant(PERMISSIONS),
     ]
