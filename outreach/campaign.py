@@ -2,7 +2,9 @@
 reminding the silent ones, recording a "no" or an opt-out, and the funnel.
 
 - Mail goes through the worker (outreach/tasks.py): one task per batch, queued in
-  the transaction that records the batch; nothing is sent inside a request.
+  the transaction that records the batch; nothing is sent inside a request. Queuing
+  marks the invitations ``mail_pending``; ``sent_at`` and the reminder counters move
+  only when the mail server took the message (retried as the signature mail is).
 - An office that opted out is never e-mailed again, on any letter; one that
   declined or signed is never reminded.
 - Every batch, reminder round and opt-out is recorded: batches and reminders in
@@ -16,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from letters.models import Letter
@@ -56,12 +58,13 @@ def invite(letter: Letter, offices: QuerySet, user) -> int:
         )
         ids = list(
             Invitation.objects.filter(
-                letter=letter, office__in=[i.office_id for i in created], sent_at__isnull=True
+                letter=letter, office__in=[i.office_id for i in created], sent_at__isnull=True,
+                mail_pending="",
             ).values_list("pk", flat=True)
-        )
+        )  # fmt: skip
         if not ids:
             return 0
-        Invitation.objects.filter(pk__in=ids).update(sent_at=timezone.now())
+        Invitation.objects.filter(pk__in=ids).update(mail_pending="invitation")
         _history(user, letter, f"Invited {len(ids)} office(s) from the directory")
         _queue("invitation", ids)
     return len(ids)
@@ -69,7 +72,7 @@ def invite(letter: Letter, offices: QuerySet, user) -> int:
 
 def due_for_reminder(invitations: QuerySet) -> QuerySet:
     """The silent ones: invited, not signed, not declined, not opted out, under the
-    reminder limit, and not contacted within the minimum interval."""
+    reminder limit, not contacted within the minimum interval, and no mail already queued."""
     since = timezone.now() - timedelta(days=settings.SIGNON_OUTREACH_REMINDER_DAYS)
     return invitations.filter(
         Q(last_reminded_at__isnull=True, sent_at__lte=since) | Q(last_reminded_at__lte=since),
@@ -77,6 +80,7 @@ def due_for_reminder(invitations: QuerySet) -> QuerySet:
         declined_at__isnull=True,
         office__opt_out__isnull=True,
         reminder_count__lt=settings.SIGNON_OUTREACH_MAX_REMINDERS,
+        mail_pending="",
     )
 
 
@@ -88,9 +92,8 @@ def remind(invitations: QuerySet, user) -> int:
         if not due:
             return 0
         ids = [pk for pk, _ in due]
-        Invitation.objects.filter(pk__in=ids).update(
-            reminder_count=F("reminder_count") + 1, last_reminded_at=timezone.now()
-        )
+        # The counters move when the worker has sent it (outreach/tasks.py).
+        Invitation.objects.filter(pk__in=ids).update(mail_pending="reminder")
         for letter in Letter.objects.filter(pk__in={letter_id for _, letter_id in due}):
             count = sum(1 for _, letter_id in due if letter_id == letter.pk)
             _history(user, letter, f"Sent a reminder to {count} office(s)")
@@ -134,6 +137,7 @@ def funnel(letter: Letter) -> dict[str, int]:
         declined=Count("pk", filter=Q(declined_at__isnull=False)),
         reminded=Count("pk", filter=Q(reminder_count__gt=0)),
         unsubscribed=Count("pk", filter=Q(office__opt_out__isnull=False)),
+        mail_failed=Count("pk", filter=Q(mail_failed_at__isnull=False, mail_pending="")),
     )
 
 

@@ -128,8 +128,17 @@ class Invitation(models.Model):
     )
     declined_at = models.DateTimeField(null=True, blank=True, editable=False)
     decline_reason = models.TextField(blank=True, max_length=2000, editable=False)
+    # sent_at, reminder_count and last_reminded_at count messages the mail server took
+    # (outreach/tasks.py), not messages queued: what is queued and not yet sent is
+    # mail_pending; a message still failing after the last retry keeps mail_failed_at.
     reminder_count = models.PositiveSmallIntegerField(default=0, editable=False)
     last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    mail_pending = models.CharField(
+        "mail queued", max_length=10, blank=True, editable=False,
+        choices=[("invitation", "invitation"), ("reminder", "reminder")],
+    )  # fmt: skip
+    mail_failed_at = models.DateTimeField("mail failed", null=True, blank=True, editable=False)
+    mail_error = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,3 +161,35 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} asked not to be e-mailed"
+
+
+class SavedSelection(models.Model):
+    """A named choice of offices on the Invite page (its criteria, not the offices), to
+    fill the page again later for any letter."""
+
+    name = models.CharField(max_length=100, unique=True)
+    # {"states": [...], "members_only": bool, "member_size": bool, "not_yet_signed": bool}:
+    # the Invite page's criteria, as campaign.candidates takes them.
+    criteria = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def describe(self) -> str:
+        """The criteria in words, for the admin list."""
+        c = self.criteria
+        parts = [", ".join(c.get("states") or []) or "every state"]
+        if c.get("members_only"):
+            parts.append("members only")
+        if c.get("member_size"):
+            parts.append("member-size")
+        if c.get("not_yet_signed"):
+            parts.append("not yet signed")
+        return "; ".join(parts)

@@ -12,6 +12,7 @@ backport on 5.2) with the database backend (``django-tasks-db``):
   the signature (``mail_failed_at``, ``mail_error``) and retried after each
   delay in ``SIGNON_MAIL_RETRY_DELAYS``; what still fails after the last stays
   recorded, for staff to see and retry from admin (``queue_mail`` again).
+  ``retry_later`` is that policy for any mail task (outreach's uses it too).
 - A worker killed mid-send leaves its task "running": ``requeue_stalled`` puts
   such tasks back in the queue once they are older than
   ``SIGNON_MAIL_STALLED_SECONDS``, when a worker starts (signon's ``db_worker``)
@@ -57,9 +58,7 @@ def send_signature_mail(signature_id: int, attempt: int = 1) -> str:
             return "gone"
         if emails.send_due_mail(signature):
             return "sent"
-    delays = settings.SIGNON_MAIL_RETRY_DELAYS
-    if attempt <= len(delays):
-        _enqueue(signature_id, attempt + 1, delay=delays[attempt - 1])
+    if retry_later(send_signature_mail, attempt, signature_id):
         return "retrying"
     log.error(
         "Gave up mailing signature %s after %s attempts: %s",
@@ -68,6 +67,27 @@ def send_signature_mail(signature_id: int, attempt: int = 1) -> str:
         signature.mail_error,
     )
     return "failed"
+
+
+def retry_later(runner, attempt: int, *args) -> bool:
+    """Enqueue attempt ``attempt + 1`` of a mail task (``runner(*args, attempt)``) after
+    its delay in ``SIGNON_MAIL_RETRY_DELAYS``; False once the last retry was made.
+    Outreach's mail retries through this too, so both follow one policy."""
+    delays = settings.SIGNON_MAIL_RETRY_DELAYS
+    if attempt > len(delays):
+        return False
+    when = timezone.now() + timedelta(seconds=delays[attempt - 1])
+    runner.using(run_after=when).enqueue(*args, attempt + 1)
+    return True
+
+
+def mail_task(runner):
+    """Register another app's mail task: a worker's stalled runs of it are requeued too."""
+    _MAIL_TASKS.add(runner.module_path)
+    return runner
+
+
+_MAIL_TASKS = {send_signature_mail.module_path}
 
 
 def queue_mail(signature) -> None:
@@ -96,7 +116,7 @@ def requeue_stalled() -> int:
 
     cutoff = timezone.now() - timedelta(seconds=settings.SIGNON_MAIL_STALLED_SECONDS)
     stalled = DBTaskResult.objects.running().filter(
-        task_path=send_signature_mail.module_path, started_at__lt=cutoff
+        task_path__in=_MAIL_TASKS, started_at__lt=cutoff
     )
     count = stalled.update(status="READY", started_at=None)
     if count:

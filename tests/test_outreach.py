@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.models import Letter
 from outreach import campaign, links, tasks, verification
-from outreach.models import Invitation, Office, OptOut
+from outreach.models import Invitation, Office, OptOut, SavedSelection
 from places.models import Place
 from signon.models import Signature
 from tests.conftest import (
@@ -28,6 +29,8 @@ from tests.conftest import (
 )
 
 INVITE_URL = reverse("admin:outreach_invitation_invite")
+FAILING = "tests.failing_mail.FailingBackend"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 LINK = re.compile(r"http://\S+/letters/[\w-]+/invited/[^/\s]+/")
 
 
@@ -218,7 +221,8 @@ def test_the_funnel_after_a_scripted_campaign(staff_client, client, letter, sett
 
     funnel = staff_client.get(funnel_url(letter)).context["funnel"]
     assert funnel == {"invited": 20, "opened": 12, "submitted": 8, "approved": 6,
-                      "declined": 2, "reminded": 10, "unsubscribed": 1}  # fmt: skip
+                      "declined": 2, "reminded": 10, "unsubscribed": 1,
+                      "mail_failed": 0}  # fmt: skip
     # A second round, a week later: nine, never the office that opted out.
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + timedelta(days=16)):
@@ -357,3 +361,148 @@ def test_conference_staff_invite_and_read_the_funnel_and_others_may_not(
     assert invite_all(client, letter).status_code == 403
     assert client.get(funnel_url(letter)).status_code == 403
     assert client.get(funnel_url(letter), {"format": "csv"}).status_code == 403
+
+
+# ---------------------------------------------------------------- saved selections
+
+
+def save_selection(staff_client, letter, name: str, **choices):
+    data = {"letter": letter.pk, "members_only": "on", "not_yet_signed": "on",
+            "save_as": name, "save_selection": "1", **choices}  # fmt: skip
+    return staff_client.post(INVITE_URL, data)
+
+
+def as_post(initial: dict, letter) -> dict:
+    """The Invite form's POST body for these criteria, as a browser sends the filled form."""
+    data = {"letter": letter.pk, "states": initial["states"], "preview": "1"}
+    data |= {key: "on" for key in ["members_only", "member_size", "not_yet_signed"] if initial[key]}
+    return data
+
+
+@pytest.mark.django_db
+def test_staff_save_a_choice_of_offices_and_reuse_it_on_another_letter(staff_client, letter, staff):
+    first, second = make_office(1), make_office(2)
+    make_office(3, state="TX")
+    make_office(4, member=False)
+    response = save_selection(staff_client, letter, "  Ohio   members ", states=["OH"])
+    selection = SavedSelection.objects.get()
+    assert response["Location"] == f"{INVITE_URL}?selection={selection.pk}"
+    assert selection.name == "Ohio members"
+    assert selection.criteria == {"states": ["OH"], "members_only": True,
+                                  "member_size": False, "not_yet_signed": True}  # fmt: skip
+    assert selection.created_by == staff
+    assert LogEntry.objects.get(object_id=str(selection.pk)).user == staff
+    assert not Invitation.objects.exists()  # saving invites nobody
+
+    invite_all(staff_client, letter, states=["OH"])
+    other = Letter.objects.create(slug="bridges", title="Bridges", body="Fund them.",
+                                  status=Letter.Status.OPEN)  # fmt: skip
+    campaign.invite(other, Office.objects.filter(pk=second.pk), staff)
+    newcomer = make_office(5)
+    page = staff_client.get(INVITE_URL, {"selection": selection.pk})
+    assert page.context["form"].initial == selection.criteria
+    assert 'value="OH" selected' in page.content.decode()
+    preview = staff_client.post(INVITE_URL, as_post(page.context["form"].initial, other))
+    # The same offices as on the first letter, less the one already invited to this one.
+    assert preview.context["offices"] == [first, newcomer]
+
+
+@pytest.mark.django_db
+def test_a_selection_needs_a_name_of_its_own_and_a_bad_choice_is_a_clear_error(
+    staff_client, letter
+):
+    response = save_selection(staff_client, letter, "   ")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"save_as": ["Give the selection a name to save it."]}
+    save_selection(staff_client, letter, "Big cities", member_size="on")
+    response = save_selection(staff_client, letter, "big CITIES")
+    assert response.context["form"].errors == {
+        "save_as": ["A saved selection is already called “big CITIES”: choose another name."]
+    }
+    assert SavedSelection.objects.count() == 1
+    for bad in ["nine", "999999"]:
+        response = staff_client.get(INVITE_URL, {"selection": bad})
+        assert response.status_code == 200
+        assert "That choice is not one of the available choices" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_and_using_a_selection_need_the_invite_permission(client, reviewer_client, letter):
+    assert save_selection(reviewer_client, letter, "Ohio").status_code == 302
+    selection = SavedSelection.objects.get()
+    assert reviewer_client.get(INVITE_URL, {"selection": selection.pk}).status_code == 200
+    listing = reviewer_client.get(reverse("admin:outreach_savedselection_changelist"))
+    assert "Ohio" in listing.content.decode()
+    log_in_with_device(client, staff_without_review())
+    assert save_selection(client, letter, "Texas").status_code == 403
+    assert client.get(INVITE_URL, {"selection": selection.pk}).status_code == 403
+    assert client.get(reverse("admin:outreach_savedselection_changelist")).status_code == 403
+    assert SavedSelection.objects.count() == 1
+
+
+# ---------------------------------------------------------------- mail outcomes
+
+
+@pytest.mark.django_db
+def test_an_invitation_the_mail_server_never_takes_is_retried_then_shown_as_failed(
+    staff_client, letter, settings, stalled_mail_server
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", stalled_mail_server
+    settings.EMAIL_TIMEOUT = 0.5
+    settings.SIGNON_MAIL_RETRY_DELAYS = [60, 300]
+    make_office(1)
+    invite_all(staff_client, letter)
+    invitation = Invitation.objects.get()
+    assert (invitation.sent_at, invitation.mail_pending) == (None, "invitation")  # queued only
+    assert run_queued_mail() == [{"sent": 0, "failed": 1, "skipped": 0}]
+    assert run_queued_mail() == []  # the retry waits its delay
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    assert invitation.mail_error == "invitation: SMTPServerDisconnected"
+    start = timezone.now()
+    for seconds in [61, 61 + 301]:  # the two retries, each after its delay
+        with time_machine.travel(start + timedelta(seconds=seconds)):
+            assert run_queued_mail() == [{"sent": 0, "failed": 1, "skipped": 0}]
+    assert run_queued_mail() == []  # no fourth attempt
+    invitation.refresh_from_db()
+    assert (invitation.sent_at, invitation.mail_pending) == (None, "")
+    assert invitation.mail_failed_at is not None
+    funnel = staff_client.get(funnel_url(letter))
+    assert funnel.context["funnel"]["mail_failed"] == 1
+    assert "Mail failed after every retry: 1" in funnel.content.decode()
+    failed = staff_client.get(reverse("admin:outreach_invitation_changelist"), {"mail": "failed"})
+    assert list(failed.context["cl"].result_list) == [invitation]
+    assert "Failed (invitation: SMTPServerDisconnected)" in failed.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_invitation_or_reminder_counts_only_once_the_server_takes_it(
+    staff_client, letter, settings, staff
+):
+    settings.SIGNON_MAIL_RETRY_DELAYS = [60]
+    office = make_office(1)
+    settings.EMAIL_BACKEND = FAILING
+    invite_all(staff_client, letter)
+    assert run_queued_mail() == [{"sent": 0, "failed": 1, "skipped": 0}]
+    settings.EMAIL_BACKEND = LOCMEM
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert run_queued_mail() == [{"sent": 1, "failed": 0, "skipped": 0}]
+    invitation = Invitation.objects.get()
+    assert invitation.sent_at is not None and invitation.mail_failed_at is None
+    assert [message.to for message in outreach_mail()] == [[office.email]]
+
+    settings.EMAIL_BACKEND = FAILING
+    later = timezone.now() + timedelta(days=8)
+    with time_machine.travel(later):
+        assert campaign.remind(Invitation.objects.all(), staff) == 1
+        assert campaign.remind(Invitation.objects.all(), staff) == 0  # queued once only
+        assert run_queued_mail() == [{"sent": 0, "failed": 1, "skipped": 0}]
+    invitation.refresh_from_db()
+    assert (invitation.reminder_count, invitation.last_reminded_at) == (0, None)
+    settings.EMAIL_BACKEND = LOCMEM
+    with time_machine.travel(later + timedelta(seconds=61)):
+        assert run_queued_mail() == [{"sent": 1, "failed": 0, "skipped": 0}]
+    invitation.refresh_from_db()
+    assert invitation.reminder_count == 1
+    assert (invitation.mail_pending, invitation.mail_failed_at) == ("", None)

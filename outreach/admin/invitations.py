@@ -1,19 +1,23 @@
-"""Invitations in admin: invite directory offices to a letter, read its funnel, remind
-the silent ones, export who has not signed; and the opt-outs.
+"""Invitations in admin: invite directory offices to a letter (and save a choice of
+offices under a name, to use again), read its funnel, remind the silent ones, export who
+has not signed; the saved selections and the opt-outs.
 
-Staff need "add invitation" to invite, "change invitation" to remind, and the
-directory's "view office" plus "export signature" to download contact details.
+Staff need "add invitation" to invite (and to save or use a selection), "change
+invitation" to remind, and the directory's "view office" plus "export signature" to
+download contact details.
 """
 
 import csv
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 
 from letters.models import Letter
 from places.states import State
@@ -21,7 +25,18 @@ from signon import audit
 from signon.admin.links import admin_page, row_id
 
 from .. import campaign
-from ..models import Invitation, OptOut
+from ..models import Invitation, OptOut, SavedSelection
+
+CRITERIA = ["states", "members_only", "member_size", "not_yet_signed"]
+
+
+class SelectionForm(forms.Form):
+    """Fill the Invite page from a saved selection (by GET: a page anyone may reload)."""
+
+    selection = forms.ModelChoiceField(
+        queryset=SavedSelection.objects.all(), label="Saved selection",
+        empty_label="(choose one)",
+    )  # fmt: skip
 
 
 class InviteForm(forms.Form):
@@ -39,6 +54,27 @@ class InviteForm(forms.Form):
     not_yet_signed = forms.BooleanField(
         required=False, initial=True, label="Not yet signed on this letter"
     )
+    save_as = forms.CharField(
+        required=False, max_length=100, label="Save this choice as",
+        help_text="A name, to pick this choice of offices again later for any letter.",
+    )  # fmt: skip
+
+    def __init__(self, *args, saving: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saving = saving
+
+    def clean_save_as(self) -> str:
+        name = " ".join(self.cleaned_data["save_as"].split())
+        if self.saving and not name:
+            raise forms.ValidationError("Give the selection a name to save it.")
+        if self.saving and SavedSelection.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(
+                f"A saved selection is already called “{name}”: choose another name."
+            )
+        return name
+
+    def criteria(self) -> dict:
+        return {key: self.cleaned_data[key] for key in CRITERIA}
 
     def offices(self):
         data = self.cleaned_data
@@ -66,16 +102,31 @@ class InvitationStatusFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class MailFilter(admin.SimpleListFilter):
+    title = "mail"
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("failed", "Failed after every retry"), ("queued", "Queued or retrying")]
+
+    def queryset(self, request, queryset):
+        return {
+            "failed": lambda: queryset.filter(mail_failed_at__isnull=False, mail_pending=""),
+            "queued": lambda: queryset.exclude(mail_pending=""),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["office", "letter", "answer", "sent_at", "opened_at", "reminder_count",
-                    "last_reminded_at"]  # fmt: skip
-    list_filter = [InvitationStatusFilter, "letter", "office__state"]
+                    "last_reminded_at", "mail"]  # fmt: skip
+    list_filter = [InvitationStatusFilter, MailFilter, "letter", "office__state"]
     search_fields = ["office__city", "office__mayor_last_name"]
     list_select_related = ["office", "letter", "signature"]
     readonly_fields = ["letter", "office", "invited_by", "created_at", "sent_at", "opened_at",
                        "signature", "declined_at", "decline_reason", "reminder_count",
-                       "last_reminded_at"]  # fmt: skip
+                       "last_reminded_at", "mail_pending", "mail_failed_at",
+                       "mail_error"]  # fmt: skip
     fields = readonly_fields
     actions = ["send_reminders"]
     change_list_template = "admin/outreach/invitation/change_list.html"
@@ -97,6 +148,12 @@ class InvitationAdmin(admin.ModelAdmin):
             return "Declined"
         return "Opened the form" if obj.opened_at else "No answer yet"
 
+    @admin.display(description="Mail")
+    def mail(self, obj: Invitation) -> str:
+        if obj.mail_pending:
+            return f"{obj.mail_pending.capitalize()} retrying" if obj.mail_failed_at else "Queued"
+        return f"Failed ({obj.mail_error})" if obj.mail_failed_at else "—"
+
     def get_urls(self):
         return [
             admin_page(self, "invite/", self.invite_view, "outreach_invitation_invite"),
@@ -110,9 +167,15 @@ class InvitationAdmin(admin.ModelAdmin):
         """Choose offices for a letter, see how many and who, then send (one mail task)."""
         if not self.has_invite_permission(request):
             raise PermissionDenied
-        form = InviteForm(request.POST or None)
+        picker = SelectionForm(request.GET if "selection" in request.GET else None)
+        initial = picker.cleaned_data["selection"].criteria if picker.is_valid() else None
+        form = InviteForm(
+            request.POST or None, initial=initial, saving="save_selection" in request.POST
+        )
         offices = None
         if request.method == "POST" and form.is_valid():
+            if "save_selection" in request.POST:
+                return self._save_selection(request, form)
             offices = form.offices()
             if "send" in request.POST:
                 letter = form.cleaned_data["letter"]
@@ -125,11 +188,23 @@ class InvitationAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Invite offices to sign a letter",
+            "picker": picker,
             "form": form,
             "offices": list(offices.select_related("place")[:200]) if offices is not None else None,
             "office_count": offices.count() if offices is not None else 0,
         }
         return TemplateResponse(request, "admin/outreach/invitation/invite.html", context)
+
+    def _save_selection(self, request: HttpRequest, form: InviteForm) -> HttpResponse:
+        selection = SavedSelection.objects.create(
+            name=form.cleaned_data["save_as"], criteria=form.criteria(), created_by=request.user
+        )
+        LogEntry.objects.log_actions(
+            request.user.pk, [selection], ADDITION, "Saved on the Invite page", single_object=True
+        )
+        self.message_user(request, f"Saved the selection “{selection.name}”.")
+        url = reverse("admin:outreach_invitation_invite")
+        return HttpResponseRedirect(f"{url}?selection={selection.pk}")
 
     def funnel_view(self, request: HttpRequest, letter_id: str) -> HttpResponse:
         """The letter's funnel at a glance; the not-yet-signed CSV for phone follow-up."""
@@ -198,6 +273,31 @@ class InvitationAdmin(admin.ModelAdmin):
                 "reminders, or reminded too recently.",
                 messages.WARNING,
             )
+
+
+@admin.register(SavedSelection)
+class SavedSelectionAdmin(admin.ModelAdmin):
+    """Made on the Invite page; listed here to see, use or delete."""
+
+    list_display = ["name", "described", "created_by", "created_at", "use"]
+    readonly_fields = ["name", "described", "created_by", "created_at"]
+    fields = readonly_fields
+    search_fields = ["name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Offices")
+    def described(self, obj: SavedSelection) -> str:
+        return obj.describe()
+
+    @admin.display(description="")
+    def use(self, obj: SavedSelection) -> str:
+        url = reverse("admin:outreach_invitation_invite")
+        return format_html('<a href="{}?selection={}">Invite with it</a>', url, obj.pk)
 
 
 @admin.register(OptOut)
