@@ -101,6 +101,26 @@ def remind(invitations: QuerySet, user) -> int:
     return len(ids)
 
 
+def resend_failed(invitations: QuerySet, user) -> int:
+    """Queue again those of these invitations whose message failed after every retry
+    (a failed reminder needs nothing: the office is due one again); how many."""
+    with transaction.atomic():
+        failed = invitations.filter(
+            sent_at__isnull=True, mail_pending="", mail_failed_at__isnull=False,
+            office__opt_out__isnull=True,
+        ).select_for_update(of=("self",))  # fmt: skip
+        failed = list(failed.values_list("pk", "letter"))
+        if not failed:
+            return 0
+        ids = [pk for pk, _ in failed]
+        Invitation.objects.filter(pk__in=ids).update(mail_pending="invitation")
+        for letter in Letter.objects.filter(pk__in={letter_id for _, letter_id in failed}):
+            count = sum(1 for _, letter_id in failed if letter_id == letter.pk)
+            _history(user, letter, f"Sent {count} failed invitation(s) again")
+        _queue("invitation", ids)
+    return len(ids)
+
+
 def decline(invitation: Invitation, reason: str) -> None:
     Invitation.objects.filter(pk=invitation.pk, declined_at__isnull=True).update(
         declined_at=timezone.now(), decline_reason=reason

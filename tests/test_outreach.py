@@ -474,6 +474,14 @@ def test_an_invitation_the_mail_server_never_takes_is_retried_then_shown_as_fail
     failed = staff_client.get(reverse("admin:outreach_invitation_changelist"), {"mail": "failed"})
     assert list(failed.context["cl"].result_list) == [invitation]
     assert "Failed (invitation: SMTPServerDisconnected)" in failed.content.decode()
+    # Once the server is mended, staff send it again from the list.
+    settings.EMAIL_BACKEND = LOCMEM
+    data = {"action": "resend_failed_invitations", "_selected_action": [invitation.pk]}
+    staff_client.post(reverse("admin:outreach_invitation_changelist"), data)
+    assert run_queued_mail() == [{"sent": 1, "failed": 0, "skipped": 0}]
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None and invitation.mail_failed_at is None
+    assert staff_client.get(funnel_url(letter)).context["funnel"]["mail_failed"] == 0
 
 
 @pytest.mark.django_db

@@ -17,11 +17,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
 from letters.models import Letter
 from places.states import State
 from signon import audit
+from signon.admin.layout import FullWidthChangelist, SelectListFilter
 from signon.admin.links import admin_page, row_id
 
 from .. import campaign
@@ -117,10 +120,14 @@ class MailFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["office", "letter", "answer", "sent_at", "opened_at", "reminder_count",
-                    "last_reminded_at", "mail"]  # fmt: skip
-    list_filter = [InvitationStatusFilter, MailFilter, "letter", "office__state"]
+class InvitationAdmin(FullWidthChangelist, admin.ModelAdmin):
+    list_display = ["office", "answer", "mail", "sent_at", "opened_at", "reminders", "letter"]
+    list_filter = [
+        InvitationStatusFilter,
+        MailFilter,
+        "letter",
+        ("office__state", SelectListFilter),
+    ]
     search_fields = ["office__city", "office__mayor_last_name"]
     list_select_related = ["office", "letter", "signature"]
     readonly_fields = ["letter", "office", "invited_by", "created_at", "sent_at", "opened_at",
@@ -128,7 +135,7 @@ class InvitationAdmin(admin.ModelAdmin):
                        "last_reminded_at", "mail_pending", "mail_failed_at",
                        "mail_error"]  # fmt: skip
     fields = readonly_fields
-    actions = ["send_reminders"]
+    actions = ["send_reminders", "resend_failed_invitations"]
     change_list_template = "admin/outreach/invitation/change_list.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -148,11 +155,17 @@ class InvitationAdmin(admin.ModelAdmin):
             return "Declined"
         return "Opened the form" if obj.opened_at else "No answer yet"
 
+    @admin.display(description="Reminders")
+    def reminders(self, obj: Invitation) -> str:
+        if not obj.reminder_count:
+            return "0"
+        return f"{obj.reminder_count} (last {date_format(localtime(obj.last_reminded_at))})"
+
     @admin.display(description="Mail")
     def mail(self, obj: Invitation) -> str:
         if obj.mail_pending:
             return f"{obj.mail_pending.capitalize()} retrying" if obj.mail_failed_at else "Queued"
-        return f"Failed ({obj.mail_error})" if obj.mail_failed_at else "—"
+        return f"Failed ({obj.mail_error})" if obj.mail_failed_at else "-"
 
     def get_urls(self):
         return [
@@ -260,6 +273,13 @@ class InvitationAdmin(admin.ModelAdmin):
                 "yes" if invitation.opened_at else "no", invitation.reminder_count,
             ])  # fmt: skip
         return response
+
+    @admin.action(
+        description="Send the selected invitations whose mail failed again", permissions=["change"]
+    )
+    def resend_failed_invitations(self, request: HttpRequest, queryset) -> None:
+        count = campaign.resend_failed(queryset, request.user)
+        self.message_user(request, f"{count} invitation(s) queued for sending again.")
 
     @admin.action(description="Send a reminder to the selected (if due)", permissions=["change"])
     def send_reminders(self, request: HttpRequest, queryset) -> None:
