@@ -427,6 +427,23 @@ def test_a_selection_needs_a_name_of_its_own_and_a_bad_choice_is_a_clear_error(
 
 
 @pytest.mark.django_db
+def test_two_colleagues_saving_one_name_at_once_get_a_form_error_not_a_500(
+    staff_client, letter, monkeypatch
+):
+    from outreach.admin.invitations import InviteForm
+
+    save_selection(staff_client, letter, "Ohio")
+    # The second request checked the name before the first one saved it.
+    monkeypatch.setattr(InviteForm, "clean_save_as", lambda form: form.cleaned_data["save_as"])
+    response = save_selection(staff_client, letter, "Ohio")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "save_as": ["A saved selection is already called “Ohio”."]
+    }
+    assert SavedSelection.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_saving_and_using_a_selection_need_the_invite_permission(client, reviewer_client, letter):
     assert save_selection(reviewer_client, letter, "Ohio").status_code == 302
     selection = SavedSelection.objects.get()

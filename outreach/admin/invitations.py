@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -188,8 +189,10 @@ class InvitationAdmin(FullWidthChangelist, admin.ModelAdmin):
         offices = None
         if request.method == "POST" and form.is_valid():
             if "save_selection" in request.POST:
-                return self._save_selection(request, form)
-            offices = form.offices()
+                saved = self._save_selection(request, form)
+                if saved is not None:
+                    return saved
+            offices = form.offices() if form.is_valid() else None
             if "send" in request.POST:
                 letter = form.cleaned_data["letter"]
                 count = campaign.invite(letter, offices, request.user)
@@ -208,10 +211,17 @@ class InvitationAdmin(FullWidthChangelist, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/outreach/invitation/invite.html", context)
 
-    def _save_selection(self, request: HttpRequest, form: InviteForm) -> HttpResponse:
-        selection = SavedSelection.objects.create(
-            name=form.cleaned_data["save_as"], criteria=form.criteria(), created_by=request.user
-        )
+    def _save_selection(self, request: HttpRequest, form: InviteForm) -> HttpResponse | None:
+        name = form.cleaned_data["save_as"]
+        try:
+            with transaction.atomic():
+                selection = SavedSelection.objects.create(
+                    name=name, criteria=form.criteria(), created_by=request.user
+                )
+        except IntegrityError:
+            # A colleague saved the same name a moment ago (the form checked before).
+            form.add_error("save_as", f"A saved selection is already called “{name}”.")
+            return None
         LogEntry.objects.log_actions(
             request.user.pk, [selection], ADDITION, "Saved on the Invite page", single_object=True
         )
