@@ -175,7 +175,8 @@ def test_the_printed_on_date_turns_at_midnight_without_any_write(
 ):
     approved_signature(letter)
     settings.PAGE_CACHE_SECONDS = 0
-    time_machine.move_to(datetime.datetime(2026, 12, 1, 23, 59, tzinfo=page_cache.timezone.get_current_timezone()))
+    conference_zone = page_cache.timezone.get_current_timezone()
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 23, 59, tzinfo=conference_zone))
     assert "printed December 1, 2026" in client.get(LETTER_URL).text
     assert "printed December 1, 2026" in client.get(LETTER_URL, {"q": "a"}).text
 
