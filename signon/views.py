@@ -99,9 +99,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     script = _LAND_ON_RESULTS.format(static("js/land-on-results.js")) if wanted.is_active else ""
-    return HttpResponse(
-        page.frame.replace(_LIST_SLOT, region, 1).replace(_SCRIPT_SLOT, script, 1)
-    )
+    return HttpResponse(page.frame.replace(_LIST_SLOT, region, 1).replace(_SCRIPT_SLOT, script, 1))
 
 
 # Where the filtered part goes in the page rendered once per stamp: comments no
