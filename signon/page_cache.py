@@ -15,10 +15,10 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
 - A worker trusts its copy for ``PAGE_CACHE_SECONDS`` (default 2 s). After
   that, the next request asks PostgreSQL one small question, the letter's
   *stamp* (its status and edit time, its delivery record, and the count and
-  latest edit of its approved signatures), and renders again only when the
-  stamp changed. The database is the only source of truth, so nothing depends
-  on a request landing on the same process twice, and no shared cache is
-  needed for correctness.
+  latest edit of its approved signatures, and the day), and renders again only
+  when the stamp changed: never on a timer. The database is the only source of
+  truth, so nothing depends on a request landing on the same process twice,
+  and no shared cache is needed for correctness.
 - The worker that records a write (a staff decision in admin, a letter edit)
   drops its copies at once (``forget_pages``, connected to ``PAGE_SOURCES``),
   and again when the transaction commits, so a request served between the
@@ -64,6 +64,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -74,9 +75,6 @@ from .public_list import ListFilter
 
 # A staff decision reaches every worker's page (and a CDN's copy) within this many seconds.
 FRESHNESS_BUDGET = 5
-# Re-render at least this often even when the stamp holds, so a page that shows
-# something time-dependent never ages indefinitely.
-MAX_AGE_SECONDS = 60
 # Memory a worker may spend on bare letter pages: the full page at 20,000 names
 # is ~1.7 MB with its encodings.
 MAX_BYTES = 24 * 1024 * 1024
@@ -96,7 +94,6 @@ class Page:
     content_type: str
     etag: str
     last_modified: float
-    rendered_at: float
     checked_at: float = field(default=0.0)
     # What the middleware inside PageCacheMiddleware added on the page's last full
     # pass (X-Frame-Options, …), replayed on a fast hit; None until one was seen.
@@ -204,11 +201,9 @@ def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
             # shows in this render and changes the stamp, so the next check
             # renders again rather than keeping a stale page.
             stamp = _current_stamp(slug, now, page)
-            if (
-                page is not None
-                and page.stamp == stamp
-                and now - page.rendered_at < MAX_AGE_SECONDS
-            ):
+            # Nothing re-renders while the stamp holds: what the page shows that
+            # depends on time alone (the day it is printed) is part of the stamp.
+            if page is not None and page.stamp == stamp:
                 page.checked_at = now
             else:
                 # The view may reuse what this worker read under the same stamp.
@@ -352,7 +347,8 @@ def letter_stamp(slug: str) -> tuple | None:
     now = time.time()
     deadline_passed = deadline is not None and deadline.timestamp() <= now
     embargo_over = release is None or release.timestamp() <= now
-    return (*row, deadline_passed, embargo_over)
+    # The page's "printed on" date turns at midnight, also without a write.
+    return (*row, deadline_passed, embargo_over, timezone.localdate())
 
 
 def compressed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -394,7 +390,6 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
         content_type=response["Content-Type"],
         etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
         last_modified=time.time(),
-        rendered_at=now,
         checked_at=now,
         view_headers=[(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS],
     )

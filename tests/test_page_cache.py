@@ -145,3 +145,42 @@ def test_canonical_and_og_url_come_from_site_url_whatever_the_host(client, lette
     assert "evil.example" not in page
     # And a later visitor on the right host gets the same, correct page.
     assert "evil.example" not in client.get(LETTER_URL).text
+
+
+# No re-render on a timer --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_page_whose_stamp_holds_is_not_rendered_again_minutes_later(
+    client, letter, settings, monkeypatch
+):
+    approved_signature(letter)
+    settings.PAGE_CACHE_SECONDS = 0  # every request asks for the stamp
+    first = client.get(LETTER_URL)
+    # Ten minutes on this worker's clock, and nothing written.
+    later = page_cache.time.monotonic() + 600
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+
+    again = client.get(LETTER_URL)
+
+    # The same stored page, sent without rendering any template.
+    assert first.templates
+    assert again.templates == []
+    assert again.content == first.content
+
+
+@pytest.mark.django_db
+def test_the_printed_on_date_turns_at_midnight_without_any_write(
+    client, letter, settings, time_machine
+):
+    approved_signature(letter)
+    settings.PAGE_CACHE_SECONDS = 0
+    conference_zone = page_cache.timezone.get_current_timezone()
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 23, 59, tzinfo=conference_zone))
+    assert "printed December 1, 2026" in client.get(LETTER_URL).text
+    assert "printed December 1, 2026" in client.get(LETTER_URL, {"q": "a"}).text
+
+    time_machine.shift(datetime.timedelta(minutes=2))
+
+    assert "printed December 2, 2026" in client.get(LETTER_URL).text
+    assert "printed December 2, 2026" in client.get(LETTER_URL, {"q": "a"}).text

@@ -9,6 +9,7 @@ trusted as a held page would be. No timing assertions: ``make bench`` has the fi
 import pytest
 from django.urls import reverse
 
+from signon import page_cache
 from signon.public_list import ListFilter, PublicList, public_rows
 from signon.views import LIST_FIELDS
 
@@ -75,3 +76,30 @@ def test_an_approval_shows_in_the_next_new_search_of_the_worker_that_recorded_it
     approved_signature(people, mayor_first_name="Rosa", city="Tucson", state="AZ")
     assert "Mayor Rosa Lovelace, Tucson, AZ" in client.get(LETTER_URL, {"q": "tucson"}).text
     assert "Mayor Rosa Lovelace, Tucson, AZ" in client.get(LETTER_URL, {"state": "AZ"}).text
+
+
+@pytest.mark.django_db
+def test_a_new_search_renders_only_the_list_into_the_page_held_for_the_stamp(client, people):
+    assert client.get(LETTER_URL, {"state": "TX"}).status_code == 200
+
+    page = client.get(LETTER_URL, {"q": "smith"})
+
+    rendered = {template.name for template in page.templates}
+    assert "signon/letter_list.html" in rendered
+    assert "signon/letter_detail.html" not in rendered
+    assert "base.html" not in rendered
+    assert "Mayor Bo Smith, Saint Paul, MN" in page.text
+
+
+@pytest.mark.django_db
+def test_each_filter_reads_the_same_in_a_held_page_as_in_a_fresh_one(client, people):
+    fresh = {}
+    for params in [{}, *FILTERS]:
+        page_cache.clear()
+        fresh[str(params)] = client.get(LETTER_URL, params).content
+    # Now every filter after every other, in one held page: nothing of one (the map's
+    # highlighted state, the search box, the script that scrolls to the results)
+    # stays in the next.
+    page_cache.clear()
+    for params in [*FILTERS, {}, *reversed(FILTERS)]:
+        assert client.get(LETTER_URL, params).content == fresh[str(params)], params

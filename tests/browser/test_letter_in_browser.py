@@ -138,3 +138,17 @@ def test_printing_the_letter_page_itself_leaves_out_the_site_around_it(page: Pag
     for hidden in ("banner", "contentinfo", "search"):
         expect(page.get_by_role(hidden)).to_be_hidden()
     expect(page.get_by_role("link", name="Sign on for your city", exact=True)).to_be_hidden()
+
+
+def test_the_screen_lays_out_only_the_states_in_view_and_paper_gets_them_all(
+    page: Page, site, listed
+):
+    page.goto(site + listed.get_absolute_url())
+    sections = page.locator(".signatories__state")
+    expect(sections).to_have_count(3)
+    styles = "sections => sections.map(s => getComputedStyle(s).contentVisibility)"
+    assert sections.evaluate_all(styles) == ["auto", "auto", "auto"]
+
+    page.emulate_media(media="print")
+
+    assert sections.evaluate_all(styles) == ["visible", "visible", "visible"]
