@@ -86,38 +86,38 @@ def due_for_reminder(invitations: QuerySet) -> QuerySet:
 
 def remind(invitations: QuerySet, user) -> int:
     """Queue reminders to those of these invitations that are due one; how many."""
-    with transaction.atomic():
-        due = due_for_reminder(invitations).select_for_update(of=("self",))
-        due = list(due.values_list("pk", "letter"))
-        if not due:
-            return 0
-        ids = [pk for pk, _ in due]
-        # The counters move when the worker has sent it (outreach/tasks.py).
-        Invitation.objects.filter(pk__in=ids).update(mail_pending="reminder")
-        for letter in Letter.objects.filter(pk__in={letter_id for _, letter_id in due}):
-            count = sum(1 for _, letter_id in due if letter_id == letter.pk)
-            _history(user, letter, f"Sent a reminder to {count} office(s)")
-        _queue("reminder", ids)
-    return len(ids)
+    return _queue_again(
+        due_for_reminder(invitations), "reminder", user,
+        lambda count: f"Sent a reminder to {count} office(s)",
+    )  # fmt: skip
 
 
 def resend_failed(invitations: QuerySet, user) -> int:
     """Queue again those of these invitations whose message failed after every retry
     (a failed reminder needs nothing: the office is due one again); how many."""
+    failed = invitations.filter(
+        sent_at__isnull=True, mail_pending="", mail_failed_at__isnull=False,
+        office__opt_out__isnull=True,
+    )  # fmt: skip
+    return _queue_again(
+        failed, "invitation", user, lambda count: f"Sent {count} failed invitation(s) again"
+    )
+
+
+def _queue_again(chosen: QuerySet, kind: str, user, history) -> int:
+    """Mark these invitations as owed a ``kind`` message, say so in each letter's
+    history (``history(count)``), and queue one task for them all; how many."""
     with transaction.atomic():
-        failed = invitations.filter(
-            sent_at__isnull=True, mail_pending="", mail_failed_at__isnull=False,
-            office__opt_out__isnull=True,
-        ).select_for_update(of=("self",))  # fmt: skip
-        failed = list(failed.values_list("pk", "letter"))
-        if not failed:
+        rows = list(chosen.select_for_update(of=("self",)).values_list("pk", "letter"))
+        if not rows:
             return 0
-        ids = [pk for pk, _ in failed]
-        Invitation.objects.filter(pk__in=ids).update(mail_pending="invitation")
-        for letter in Letter.objects.filter(pk__in={letter_id for _, letter_id in failed}):
-            count = sum(1 for _, letter_id in failed if letter_id == letter.pk)
-            _history(user, letter, f"Sent {count} failed invitation(s) again")
-        _queue("invitation", ids)
+        ids = [pk for pk, _ in rows]
+        # The counters move when the worker has sent it (outreach/tasks.py).
+        Invitation.objects.filter(pk__in=ids).update(mail_pending=kind)
+        for letter in Letter.objects.filter(pk__in={letter_id for _, letter_id in rows}):
+            count = sum(1 for _, letter_id in rows if letter_id == letter.pk)
+            _history(user, letter, history(count))
+        _queue(kind, ids)
     return len(ids)
 
 
