@@ -43,6 +43,7 @@ GRID: dict[str, tuple[int, int]] = {
 
 TILE = 48  # a tile's side, in the SVG's units
 GAP = 4
+PAD = 3  # around the grid, in the same units
 COLUMNS = 1 + max(column for column, _ in GRID.values())
 ROWS = 1 + max(row for _, row in GRID.values())
 
@@ -154,7 +155,10 @@ class StateMap:
         tiles = "\n".join(self._tile(code, scale) for code in linked)
         blanks = "".join(self._tile(code, scale) for code in empty)
         return mark_safe(  # noqa: S308 -- codes and shades are constants; names are escaped
-            f'<svg class="state-map__svg" viewBox="0 0 {width} {height}" '
+            # A margin for the outlines (a marked tile's is 4 wide): the edge rows
+            # and columns are drawn whole at any width.
+            f'<svg class="state-map__svg" viewBox="{-PAD} {-PAD} {width + 2 * PAD} '
+            f'{height + 2 * PAD}" '
             f'aria-labelledby="state-map-title" role="group" focusable="false">\n'
             f'<g class="state-map__empty" aria-hidden="true">{blanks}</g>\n{tiles}\n</svg>'
         )

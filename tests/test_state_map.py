@@ -101,3 +101,13 @@ def test_tiles_without_signatories_are_hidden_from_screen_readers_but_drawn():
     hidden = re.search(r'<g class="state-map__empty" aria-hidden="true">(.*?)</g>', svg).group(1)
     assert hidden.count("<rect") == len(GRID) - 1 and "<a " not in hidden
     assert svg.count("<a ") == 1
+
+
+def test_every_tile_and_its_widest_outline_fit_inside_the_drawing():
+    svg = str(StateMap({"AK": 3, "VI": 1, "ME": 2, "AS": 1}, current="VI").svg())
+    left, top, width, height = map(float, re.search(r'viewBox="([^"]+)"', svg)[1].split())
+    outline = 4 / 2  # a marked tile's stroke, half of it outside the square
+    for x, y, w, h in re.findall(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"', svg):
+        assert float(x) - outline >= left and float(y) - outline >= top
+        assert float(x) + float(w) + outline <= left + width
+        assert float(y) + float(h) + outline <= top + height
