@@ -282,8 +282,9 @@ class Signature(models.Model):
 
     def save(self, *args, **kwargs):
         key = normalize.office_key(self.city, self.state)
-        # A new city finds its place again, unless staff chose one in the same edit.
-        if key != self.office_key and not getattr(self, "place_chosen_by_staff", False):
+        # A new city finds its place again, unless the caller already settled it for
+        # this save (staff chose one in the same edit; the sign-on form matched it).
+        if key != self.office_key and not getattr(self, "place_settled", False):
             self.matched_place = matching.find(self.city, self.state)
         self.office_key = key
         update_fields = kwargs.get("update_fields")

@@ -33,7 +33,9 @@ def ask_once(form: forms.Form, city: str, state: str) -> None:
     if form.data.get(CHECKED_FIELD) == key:
         return
     found = matching.match(city, state)
+    # Settled here: saving the signature need not look the place up again.
     form.instance.matched_place = found.place
+    form.instance.place_settled = True
     if found.place is not None and found.place.key == key and _carelessly_cased(city):
         # "austin" or "SAINT LOUIS": the place's own spelling, on the thanks
         # page and, once approved, on the public list.

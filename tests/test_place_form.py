@@ -118,3 +118,14 @@ def test_a_city_typed_all_lower_or_upper_case_takes_its_places_spelling(
     assert Signature.objects.get().city == saved
     thanks = client.get(response["Location"]).text
     assert f"of {saved}, {state} to" in thanks
+
+
+def test_a_sign_on_looks_its_place_up_once(client, places, monkeypatch):
+    from places import matching
+
+    calls = []
+    find = matching.find
+    monkeypatch.setattr(matching, "find", lambda *args: calls.append(args) or find(*args))
+    assert client.post(SIGN_URL, form_data(city="Austin", state="TX")).status_code == 302
+    assert calls == [("Austin", "TX")]
+    assert Signature.objects.get().matched_place.name == "Austin"

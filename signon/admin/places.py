@@ -115,4 +115,4 @@ class PlaceChoiceMixin:
     def _post_clean(self):
         super()._post_clean()
         # Staff chose the place in the same edit that changed the city: keep their choice.
-        self.instance.place_chosen_by_staff = "matched_place" in self.changed_data
+        self.instance.place_settled = "matched_place" in self.changed_data
