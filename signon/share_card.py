@@ -24,7 +24,6 @@ from PIL import Image, ImageDraw, ImageFont
 from letters.models import Letter
 
 from . import population
-from .public_list import public_count
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -115,12 +114,12 @@ def render_card(
     return out.getvalue()
 
 
-def card_population(letter: Letter) -> int | None:
+def card_population(letter: Letter, figure: population.Represented | None = None) -> int | None:
     """How many Americans the listed mayors' cities hold; None while the list is
     embargoed (the card says no count then) or no city matched a place."""
     if not letter.is_list_published:
         return None
-    figure = population.for_letter(letter.pk)
+    figure = figure or population.for_letter(letter.pk)
     return figure.population if figure.matched else None
 
 
@@ -142,7 +141,9 @@ def card_png(letter: Letter, count: int, population: int | None = None) -> bytes
 def share_card(request: HttpRequest, slug: str) -> HttpResponse:
     """The letter's card (``?n=`` in its address only tells previews that it changed)."""
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    png = card_png(letter, public_count(letter), card_population(letter))
+    # One read of the public list gives both the count and the population.
+    figure = population.for_letter(letter.pk)
+    png = card_png(letter, figure.signatories, card_population(letter, figure))
     response = HttpResponse(png, content_type="image/png")
     # Five minutes: a preview site that fetches it again soon sees the new count.
     response["Cache-Control"] = "public, max-age=300"
