@@ -35,37 +35,50 @@ REVIEW_URL = "admin:signon_signature_review"
 APPROVE, REJECT, SKIP = "approve", "reject", "skip"
 
 
+def staff_text(
+    label: str,
+    what: str,
+    *,
+    max_length: int,
+    rows: int,
+    help_text: str,
+    required=False,
+    widget_attrs: dict | None = None,
+    error_messages: dict | None = None,
+) -> forms.CharField:
+    """A text box of the desk's decision forms (a note, a reason, a message to the
+    contact), with the limit said in the words staff read."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows, **(widget_attrs or {})}),
+        help_text=help_text,
+        error_messages={
+            "max_length": f"Keep the {what} under %(limit_value)d characters.",
+            **(error_messages or {}),
+        },
+    )  # fmt: skip
+
+
 class ReviewForm(forms.Form):
     """What the review screen posts: which submission, the decision, the note, a reason."""
 
     signature = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[(APPROVE, "Approve"), (REJECT, "Reject"),
                                           (SKIP, "Skip")])  # fmt: skip
-    review_note = forms.CharField(
-        label="How verified",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    review_note = staff_text(
+        "How verified", "note", max_length=4000, rows=3,
         help_text="Staff only; saved with the decision (and with Skip).",
-        error_messages={"max_length": "Keep the note under %(limit_value)d characters."},
-    )
-    reason = forms.CharField(
-        label="Reason to reject",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    reason = staff_text(
+        "Reason to reject", "reason", max_length=2000, rows=2,
         help_text="Needed to reject; recorded in the history. Staff only.",
-        error_messages={"max_length": "Keep the reason under %(limit_value)d characters."},
-    )
-
-    share = forms.CharField(
-        label="Tell the contact (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    share = staff_text(
+        "Tell the contact (optional)", "message", max_length=1000, rows=2,
         help_text="With Reject: a short, kind reason e-mailed to the contact. Empty: no e-mail.",
-        error_messages={"max_length": "Keep the message under %(limit_value)d characters."},
-    )
+    )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()

@@ -37,7 +37,7 @@ from ..public_list import LIST_FIELDS
 from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
-from .review import review_urls, selection_summary
+from .review import review_urls, selection_summary, staff_text
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 
@@ -165,26 +165,17 @@ class SameContactAsFilter(_RelatedToFilter):
 
 
 class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        max_length=2000,
+    reason = staff_text(
+        "Reason", "reason", max_length=2000, rows=3, required=True, widget_attrs={"cols": 60},
         help_text="Recorded in each signature's history. Staff only.",
-        error_messages={
-            "required": "Say why: the reason goes into each signature's history.",
-            "max_length": "Keep the reason under %(limit_value)d characters.",
-        },
-    )
-
-    share = forms.CharField(
-        label="Tell the contact (optional)",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        required=False,
-        max_length=1000,
+        error_messages={"required": "Say why: the reason goes into each signature's history."},
+    )  # fmt: skip
+    share = staff_text(
+        "Tell the contact (optional)", "message", max_length=1000, rows=3,
+        widget_attrs={"cols": 60},
         help_text="A short, kind reason e-mailed to the contact with the rejection; "
         "leave empty to send no e-mail.",
-        error_messages={"max_length": "Keep the message under %(limit_value)d characters."},
-    )
+    )  # fmt: skip
 
     def __init__(self, *args, reason_required: bool, share: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
