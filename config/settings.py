@@ -183,6 +183,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # The device admin never shows a secret or a recovery code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Database sessions without a query to ask whether a new key is taken.
+SESSION_ENGINE = "config.sessions"
 # Staff sessions end after this long without activity, and when the browser
 # closes. Each staff request renews the session (config.middleware); a public
 # visitor's session is saved only when it changes.

@@ -20,6 +20,7 @@ Run through `scripts/bench` (it starts PostgreSQL and sets the environment):
 """
 
 import http.client
+import io
 import multiprocessing
 import os
 import random
@@ -707,6 +708,8 @@ def main() -> None:
     from tests.servers import nginx_server
 
     call_command("migrate", verbosity=0)
+    # The places `make run` loads: each sign-on is matched against them, as deployed.
+    call_command("load_places", stdout=io.StringIO())
     call_command("collectstatic", interactive=False, verbosity=0)
     ensure_admin()
     shutil.rmtree(STATIC_DIR, ignore_errors=True)

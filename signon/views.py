@@ -305,8 +305,11 @@ def save_sign_on(request: HttpRequest, form: SignatureForm) -> HttpResponse:
     stamp = abuse.read_stamp(form.cleaned_data.get("started", ""))
     nonce = stamp.nonce if stamp else ""
     reason = abuse.bot_reason(request.POST)
-    for _attempt in range(2):
-        first = _first_from_form(nonce)
+    for attempt in range(2):
+        # A form is sent once: its id is unique among signatures, so a second
+        # sending fails the insert below and is answered on the second attempt.
+        # Looking first would cost every sign-on a query for the rare repeat.
+        first = _first_from_form(nonce) if attempt else None
         if first is not None:
             if first.letter_id == letter.pk and first.office_key == normalize.office_key(
                 form.cleaned_data["city"], form.cleaned_data["state"]

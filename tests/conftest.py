@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from letters.models import Letter
-from places import geonames, loading
+from places import geonames, loading, matching
 from places.models import Place
 from signon import page_cache
 from signon.models import Signature
@@ -37,10 +37,13 @@ def _suite_runs_on_postgresql(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: rate-limit counts do not leak between tests."""
+    """Each test starts with an empty cache: rate-limit counts and the places each
+    process keeps do not leak between tests."""
     cache.clear()
+    matching.forget_cached()
     yield
     cache.clear()
+    matching.forget_cached()
 
 
 @pytest.fixture(autouse=True)
