@@ -12,7 +12,7 @@ from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from letters.models import Letter
 from places import normalize
@@ -234,7 +234,7 @@ class SignatureForm(forms.ModelForm):
         if html is None:
             if len(self._blank_html) > 64:
                 self._blank_html.clear()
-            html = self._blank_html[key] = mark_safe(render_crispy_form(self))
+            html = self._blank_html[key] = render_crispy_form(self)
         return html
 
     def clean_contact_email(self) -> str:
