@@ -22,14 +22,14 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from . import normalize
-from .states import State
+from .states import CODES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EXTRACT = DATA_DIR / "geonames.csv"
 META = DATA_DIR / "geonames.json"
 COLUMNS = ["geonameid", "name", "state", "population", "aliases"]
 TERRITORIES = {"PR", "GU", "VI", "AS", "MP"}
-_STATES = set(State.values)
+
 
 # An alternate spelling is kept when it reads as the same name (an old or local
 # spelling, "Agana" for Hagåtña; "Washington D.C."), not when it is another
@@ -42,7 +42,7 @@ def usps_code(row: dict) -> str | None:
     country = row["countrycode"]
     if country in TERRITORIES:
         return country
-    if country == "US" and row["admin1code"] in _STATES:
+    if country == "US" and row["admin1code"] in CODES:
         return row["admin1code"]
     return None
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from . import normalize
-from .states import State
+from .states import CODES
 
 REQUIRED = ("id", "name", "state")
 MAX_NAME = 100
@@ -67,7 +67,7 @@ def parse(lines: Iterable[str]) -> Parsed:
                 raise ValueError(f"id {source_id} is also on line {seen[source_id]}")
             name = _name(row["name"], "name")
             state = row["state"].upper()
-            if state not in State.values:
+            if state not in CODES:
                 raise ValueError(f"state “{row['state']}” is not a USPS state or territory code")
             population = None
             if row.get("population"):

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from . import normalize
 from .models import Place
-from .states import State
+from .states import CODES, State
 
 # How alike (0–100, rapidfuzz's ratio of the folded names) a candidate must be:
 # "Sante Fe" → Santa Fe (88) and "Nashvile" → Nashville (94) pass; a made-up
@@ -63,7 +63,7 @@ def _cache_key(state: str) -> str:
 
 def read_names(state: str) -> list[Candidate]:
     """The state's places, most populous first, read from the database (one query)."""
-    if state not in State.values:
+    if state not in CODES:
         return []
     return [
         Candidate(pk, name, population, normalize.fold(name))
@@ -75,7 +75,7 @@ def read_names(state: str) -> list[Candidate]:
 
 def names_in(state: str) -> list[Candidate]:
     """The state's places, most populous first (cached until the next load)."""
-    if state not in State.values:
+    if state not in CODES:
         return []
     kept = _local.get(state)
     if kept is not None and kept[0] > time.monotonic():

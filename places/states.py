@@ -60,3 +60,7 @@ class State(models.TextChoices):
     WV = "WV", "West Virginia"
     WI = "WI", "Wisconsin"
     WY = "WY", "Wyoming"
+
+
+# The codes, for membership tests: ``State.values`` builds a new list on each use.
+CODES = frozenset(State.values)

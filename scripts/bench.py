@@ -442,8 +442,11 @@ def form_fields(port: int | str) -> tuple[str, dict]:
     status, headers, body = get(port, f"/letters/{SLUG}/sign/")
     assert status == 200, status
     cookie = re.search(r"csrftoken=([^;]+)", headers.get("Set-Cookie", "")).group(1)
-    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body.decode()))
+    hidden = dict(HIDDEN_INPUT.findall(body.decode()))
     return cookie, hidden
+
+
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def signon_load(ports: list[int | str], n: int, exclude: set[str] = frozenset()) -> dict:
@@ -576,27 +579,35 @@ def mixed_load(port: int, seconds: int) -> dict:
 
 
 def post_sign_on(port: int | str, city: str, state: str) -> int:
-    """Load the form (its CSRF cookie and hidden fields) and post one sign-on, as a browser."""
+    """Load the form (its CSRF cookie and hidden fields) and post one sign-on, as a browser.
+
+    A made-up city close to a real one gets "Did you mean …?" once (the places are
+    loaded, as deployed); the person keeps what they typed and sends the form again.
+    """
     cookie, hidden = form_fields(port)
-    body = urllib.parse.urlencode({
-        **hidden, "mayor_first_name": "Alex", "mayor_last_name": "Rivera",
-        "city": city, "state": state, "contact_first_name": "Sam",
-        "contact_last_name": "Lee", "contact_email": "sam.lee@example.gov",
-        "contact_phone": "(202) 555-0143",
-    })  # fmt: skip
-    conn = connect(port, timeout=60)
-    try:
-        conn.request("POST", f"/letters/{SLUG}/sign/", body, {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie}",
-            # Over HTTPS, Django's CSRF check wants a same-origin Referer.
-            "Referer": url(port, f"/letters/{SLUG}/sign/"),
+    for _attempt in range(2):
+        body = urllib.parse.urlencode({
+            **hidden, "mayor_first_name": "Alex", "mayor_last_name": "Rivera",
+            "city": city, "state": state, "contact_first_name": "Sam",
+            "contact_last_name": "Lee", "contact_email": "sam.lee@example.gov",
+            "contact_phone": "(202) 555-0143",
         })  # fmt: skip
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
+        conn = connect(port, timeout=60)
+        try:
+            conn.request("POST", f"/letters/{SLUG}/sign/", body, {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie}",
+                # Over HTTPS, Django's CSRF check wants a same-origin Referer.
+                "Referer": url(port, f"/letters/{SLUG}/sign/"),
+            })  # fmt: skip
+            response = conn.getresponse()
+            page = response.read().decode()
+        finally:
+            conn.close()
+        if response.status != 200 or "Did you mean" not in page:
+            break
+        hidden = dict(HIDDEN_INPUT.findall(page))
+    return response.status
 
 
 def admin_timings(port: int) -> dict[str, float]:

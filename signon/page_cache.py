@@ -100,15 +100,75 @@ class Page:
     headers: list[tuple[str, str]] | None = None
     # What the view itself set besides the type (a download's Content-Disposition).
     view_headers: list[tuple[str, str]] = field(default_factory=list)
+    # A filtered page is encoded on demand, at the fast levels, in the encoding a
+    # client asks for: most are asked for once, by a browser that takes brotli.
+    lazy: bool = False
+    # Where it is held: (path, state, folded query); set when stored.
+    key: tuple = ()
 
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(data) for data in self.encodings.values())
 
 
+class _Store:
+    """Pages by key, least recently used first, within a byte budget (and a count).
+
+    The bytes are counted as pages come and go: summing every page's size on
+    each insert cost a fresh search about a tenth of its time.
+    """
+
+    def __init__(
+        self,
+        max_bytes: Callable[[], int],
+        max_pages: Callable[[], int | None] = lambda: None,
+        keep_one: bool = False,
+    ):
+        self.pages: OrderedDict[tuple, Page] = OrderedDict()
+        self.bytes = 0
+        # Read at each insert (the module's constants, which tests lower).
+        self.max_bytes, self.max_pages, self.keep_one = max_bytes, max_pages, keep_one
+
+    def get(self, key: tuple) -> Page | None:
+        return self.pages.get(key)
+
+    def touch(self, key: tuple) -> None:
+        self.pages.move_to_end(key)
+
+    def put(self, key: tuple, page: Page) -> None:
+        old = self.pages.pop(key, None)
+        if old is not None:
+            self.bytes -= old.size
+        self.pages[key] = page
+        self.bytes += page.size
+        self._trim()
+
+    def grew(self, page: Page, added: int) -> None:
+        """A page still held took ``added`` more bytes (an encoding made on demand)."""
+        if self.pages.get(page.key) is page:
+            self.bytes += added
+            self._trim()
+
+    def _trim(self) -> None:
+        # Oldest first. The bare store keeps its newest page whatever its size; a
+        # filtered page over the whole budget is sent but not kept.
+        max_bytes, max_pages = self.max_bytes(), self.max_pages()
+        while self.pages and (
+            (max_pages is not None and len(self.pages) > max_pages) or self.bytes > max_bytes
+        ):
+            if self.keep_one and len(self.pages) == 1:
+                break
+            _key, old = self.pages.popitem(last=False)
+            self.bytes -= old.size
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.bytes = 0
+
+
 # Key: (path, state, folded query); the bare page's is (path, "", "").
-_pages: OrderedDict[tuple, Page] = OrderedDict()
-_filtered: OrderedDict[tuple, Page] = OrderedDict()
+_pages = _Store(lambda: MAX_BYTES, keep_one=True)
+_filtered = _Store(lambda: FILTERED_MAX_BYTES, lambda: FILTERED_MAX_PAGES)
 _lock = threading.Lock()
 # Paths whose page does not depend on the query string (the print view and the
 # downloads): any query is answered from the bare entry, so none makes a new render.
@@ -160,16 +220,13 @@ def _current_stamp(slug: str, now: float, page: "Page | None") -> tuple | None:
 def held_pages() -> dict[str, list[tuple]]:
     """The keys this worker holds, bare and filtered (for tests and debugging)."""
     with _lock:
-        return {"bare": list(_pages), "filtered": list(_filtered)}
+        return {"bare": list(_pages.pages), "filtered": list(_filtered.pages)}
 
 
 def held_bytes() -> dict[str, int]:
     """Memory held by the bare and the filtered pages."""
     with _lock:
-        return {
-            "bare": sum(page.size for page in _pages.values()),
-            "filtered": sum(page.size for page in _filtered.values()),
-        }
+        return {"bare": _pages.bytes, "filtered": _filtered.bytes}
 
 
 def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
@@ -195,7 +252,7 @@ def cached_page(view: View | None = None, *, filtered: bool = True) -> View:
         with _lock:
             page = store.get(key)
             if page is not None:
-                store.move_to_end(key)
+                store.touch(key)
         if page is None or now - page.checked_at >= settings.PAGE_CACHE_SECONDS:
             # Read the stamp before rendering: a write that lands in between
             # shows in this render and changes the stamp, so the next check
@@ -291,7 +348,7 @@ def _key(request: HttpRequest) -> tuple:
     return (request.path, wanted.state, wanted.query)
 
 
-def _store_for(key: tuple) -> OrderedDict[tuple, Page]:
+def _store_for(key: tuple) -> _Store:
     return _filtered if key[1] or key[2] else _pages
 
 
@@ -382,34 +439,34 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
     body = response.content
     store = _store_for(key)
     filtered = store is _filtered
-    # A filtered page is small and may be asked for once: the fast levels.
+    # A filtered page is small and may be asked for once: the fast levels, and
+    # only the encodings asked for (``_send``). A bare page is encoded at once.
     page = Page(
         stamp=stamp,
         body=body,
-        encodings={name: _encode(name, body, fast=filtered) for name in ("br", "gzip")},
+        encodings={} if filtered else {name: _encode(name, body) for name in ("br", "gzip")},
+        lazy=filtered,
+        key=key,
         content_type=response["Content-Type"],
         etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
         last_modified=time.time(),
         checked_at=now,
         view_headers=[(k, v) for k, v in response.items() if k.lower() not in _OWN_HEADERS],
     )
-    budget, most = (FILTERED_MAX_BYTES, FILTERED_MAX_PAGES) if filtered else (MAX_BYTES, None)
     with _lock:
-        store[key] = page
-        store.move_to_end(key)
-        if filtered:
-            # Oldest first; a page over the whole budget is sent but not kept.
-            while store and (len(store) > most or sum(p.size for p in store.values()) > budget):
-                store.popitem(last=False)
-        else:
-            while len(store) > 1 and sum(p.size for p in store.values()) > budget:
-                store.popitem(last=False)
+        store.put(key, page)
     return page
 
 
 def _send(request: HttpRequest, page: Page) -> HttpResponse:
+    wanted = _accepted_encodings(request)
+    if page.lazy and wanted and not any(name in page.encodings for name in wanted):
+        data = _encode(wanted[0], page.body, fast=True)
+        with _lock:
+            page.encodings[wanted[0]] = data
+            _filtered.grew(page, len(data))
     # The smallest encoding the client accepts (as WhiteNoise does for static files).
-    accepted = [name for name in _accepted_encodings(request) if name in page.encodings]
+    accepted = [name for name in wanted if name in page.encodings]
     encoding = min(accepted, key=lambda name: len(page.encodings[name]), default="")
     response = HttpResponse(page.encodings[encoding] if encoding else page.body)
     response["Content-Type"] = page.content_type

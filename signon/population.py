@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 
 from places import geonames
 from places.models import MEMBER_SIZE, Place
-from places.states import State
 
 from .models import Signature
 
@@ -68,18 +67,6 @@ def represented(rows: Iterable[dict]) -> Represented:
             matched += 1
             places[row["matched_place_id"]] = row["matched_place__population"] or 0
     return Represented(sum(places.values()), matched, signatories)
-
-
-def by_state(rows: Iterable[dict]) -> list[StateRepresented]:
-    """The figure per state, states in order of name (as the list)."""
-    states: dict[str, list[dict]] = {}
-    for row in rows:
-        states.setdefault(row["state"], []).append(row)
-    return sorted(
-        (StateRepresented(code, State(code).label, represented(group))
-         for code, group in states.items()),
-        key=lambda state: state.name,
-    )  # fmt: skip
 
 
 def for_letters(letter_ids: Iterable[int]) -> dict[int, Represented]:

@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 
 from letters.models import Letter
 from places.normalize import fold
-from places.states import State
+from places.states import CODES, State
 
 from .models import Signature
 from .population import PLACE_FIELDS, represented
@@ -54,9 +54,10 @@ class StateGroup:
     name: str
     signatories: list[dict] = field(default_factory=list)
 
-    @property
+    @cached_property
     def html(self) -> SafeString:
-        """The state's section of the letter page, built in Python.
+        """The state's section of the letter page, built in Python (once per group: a
+        state's group is kept across renders while its rows do not change, list_parts).
 
         At 20,000 names the template engine's cost per variable is most of a
         render; one f-string per line with escaped values is several times
@@ -108,11 +109,7 @@ class ListFilter:
         The search is kept folded ("Kauaʻi " is "kauai"), as it is compared: two
         spellings of one search are one filter, and so one cached page.
         """
-        state = params.get("state", "").strip().upper()
-        if state not in State.values:
-            state = ""
-        query = fold(params.get("q", "")[: MAX_QUERY_LENGTH * 4], expand_abbreviations=False)
-        return cls(state=state, query=query[:MAX_QUERY_LENGTH].strip())
+        return _read_filter(params.get("state", ""), params.get("q", "")[: MAX_QUERY_LENGTH * 4])
 
     @property
     def is_active(self) -> bool:
@@ -140,6 +137,17 @@ class ListFilter:
         if text is None:
             text = search_text(row)
         return all(expanded in text or typed in text for expanded, typed in self._words)
+
+
+@lru_cache(maxsize=1024)
+def _read_filter(state: str, query: str) -> ListFilter:
+    # Read three times per request (the page cache's key on the way in and out, the
+    # view), and the same few filters over and over: each is folded once.
+    state = state.strip().upper()
+    if state not in CODES:
+        state = ""
+    query = fold(query, expand_abbreviations=False)
+    return ListFilter(state=state, query=query[:MAX_QUERY_LENGTH].strip())
 
 
 def search_text(row: dict) -> str:
@@ -177,14 +185,15 @@ class PublicList:
         return [self.rows[i] for i in found]
 
 
-def public_rows(letter: Letter, fields: tuple[str, ...] = PUBLIC_FIELDS) -> list[dict]:
-    """Approved signatories in state-code, then city order, as dicts of public fields."""
-    return list(
-        Signature.objects.for_public_display()
-        .filter(letter=letter)
-        .order_by("office_key", "mayor_last_name", "mayor_first_name")
-        .values(*fields)
-    )
+def public_rows(
+    letter: Letter, fields: tuple[str, ...] = PUBLIC_FIELDS, states: Iterable[str] | None = None
+) -> list[dict]:
+    """Approved signatories in state-code, then city order, as dicts of public fields
+    (of the given states only, when ``states`` is given)."""
+    query = Signature.objects.for_public_display().filter(letter=letter)
+    if states is not None:
+        query = query.filter(state__in=list(states))
+    return list(query.order_by("office_key", "mayor_last_name", "mayor_first_name").values(*fields))
 
 
 def public_count(letter: Letter) -> int:

@@ -26,7 +26,7 @@ from letters.diff import text_diff_html
 from letters.models import Letter
 from places import normalize
 
-from . import abuse, page_cache, population, public_list, tasks, tokens
+from . import abuse, list_parts, page_cache, population, public_list, tasks, tokens
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
@@ -94,7 +94,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "shown_count": len(shown),
                 "filter": wanted,
                 "groups": group_by_state(shown) if wanted.is_active else page.states,
-                "state_options": _state_options(page.states, wanted),
+                "state_options": _state_options(page, wanted),
                 "state_map": _state_map(page, wanted.state),
             }
         )
@@ -165,6 +165,8 @@ class _LetterPage:
     frame: str | None = None
     # The map as drawn for each highlighted state ("" for none), once each (``_state_map``).
     maps: dict[str, str] = field(default_factory=dict)
+    # The state picker's options for each chosen state, once each (``_state_options``).
+    options: dict[str, SafeString] = field(default_factory=dict)
 
 
 def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
@@ -179,19 +181,33 @@ def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
     )
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
         raise Http404("No letter here.")
-    # Each row's version too: the page names who signed an earlier text.
-    rows = public_rows(
-        letter, fields=(*LIST_FIELDS, "letter_version_id", "approved_at", *population.PLACE_FIELDS)
-    )
+    # The list by state, each state read again only when it changed (list_parts).
+    parts = list_parts.read(letter, fields=_ROW_FIELDS)
+    # In state-code, then city order, as public_rows gives them: the searches' order.
+    rows = [
+        row for part in sorted(parts, key=lambda p: p.group.code) for row in part.group.signatories
+    ]
     return _LetterPage(
         letter=letter,
         listing=PublicList(rows),
-        states=group_by_state(rows),
+        states=[part.group for part in parts],
         earlier_versions=_earlier_versions(letter, rows),
-        last_updated=max((row["approved_at"] for row in rows if row["approved_at"]), default=None),
-        represented=population.represented(rows),
-        represented_by_state=population.by_state(rows),
+        last_updated=max((p.last_approved for p in parts if p.last_approved), default=None),
+        represented=population.Represented(
+            population=sum(part.represented.population for part in parts),
+            matched=sum(part.represented.matched for part in parts),
+            signatories=len(rows),
+        ),
+        represented_by_state=[
+            population.StateRepresented(part.group.code, part.group.name, part.represented)
+            for part in parts
+        ],
     )
+
+
+# What the page reads of each row: the list's fields, the version signed (the page names
+# who signed an earlier text), when approved, and the place matched (the population).
+_ROW_FIELDS = (*LIST_FIELDS, "letter_version_id", "approved_at", *population.PLACE_FIELDS)
 
 
 def _earlier_versions(letter: Letter, rows: list[dict]) -> list[dict]:
@@ -212,12 +228,18 @@ def _is_staff(request: HttpRequest) -> bool:
     return user.is_active and user.is_staff and getattr(user, "is_verified", lambda: False)()
 
 
-def _state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:
+def _state_options(page: "_LetterPage", wanted: ListFilter) -> SafeString:
     """The state picker's <option>s: states with signatories, and the one asked for.
 
-    Built in Python like the list itself: as a template loop it was a fifth of
-    the page's render time.
+    Built in Python like the list itself (as a template loop it was a fifth of
+    the page's render time), once per chosen state while the page is held.
     """
+    if wanted.state not in page.options:
+        page.options[wanted.state] = _build_state_options(page.states, wanted)
+    return page.options[wanted.state]
+
+
+def _build_state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:
     choices = [(group.code, group.name, len(group.signatories)) for group in groups]
     if wanted.state and wanted.state not in {code for code, _, _ in choices}:
         choices = sorted([*choices, (wanted.state, wanted.state_name, 0)], key=lambda c: c[1])

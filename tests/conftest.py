@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from letters.models import Letter
 from places import geonames, loading, matching
 from places.models import Place
-from signon import page_cache
+from signon import list_parts, page_cache
 from signon.models import Signature
 
 SEED_SLUG = "immigration-reform"
@@ -56,8 +56,10 @@ def _fresh_page_cache(settings):
     """
     settings.PAGE_CACHE_SECONDS = 0
     page_cache.clear()
+    list_parts.clear()
     yield
     page_cache.clear()
+    list_parts.clear()
 
 
 def redis_binary() -> str:

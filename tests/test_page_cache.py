@@ -5,7 +5,9 @@ and that an edit shows on the next request.
 """
 
 import datetime
+import gzip
 
+import brotli
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -80,7 +82,28 @@ def test_a_thousand_unique_searches_leave_the_bare_page_in_place(client, letter,
     assert 0 < len(held["filtered"]) <= page_cache.FILTERED_MAX_PAGES
     assert held["filtered"][-1] == (LETTER_URL, "", "nobody 999")
     assert page_cache.held_bytes()["filtered"] <= bare_bytes * 3
+    # The bytes counted as pages came and went are the bytes held.
+    held_sizes = [page.size for page in page_cache._filtered.pages.values()]
+    assert page_cache.held_bytes()["filtered"] == sum(held_sizes)
     assert client.get(LETTER_URL)["ETag"] == bare["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_filtered_page_is_compressed_only_as_clients_ask(client, letter):
+    approved_signature(letter, city="Austin", state="TX")
+    browser = client.get(LETTER_URL, {"q": "austin"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert browser["Content-Encoding"] == "br"
+    only_brotli = page_cache.held_bytes()["filtered"]
+
+    older = client.get(LETTER_URL, {"q": "austin"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert older["Content-Encoding"] == "gzip"
+    assert gzip.decompress(older.content) == brotli.decompress(browser.content)
+    assert page_cache.held_bytes()["filtered"] == only_brotli + len(older.content)
+
+    plain = client.get(LETTER_URL, {"q": "austin"}, HTTP_ACCEPT_ENCODING="identity")
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == gzip.decompress(older.content)
+    assert page_cache.held_pages()["filtered"] == [(LETTER_URL, "", "austin")]
 
 
 @pytest.mark.django_db

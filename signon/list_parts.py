@@ -1,0 +1,100 @@
+"""The letter's public list, kept per state in each worker: one approval re-reads one state.
+
+A staff decision changes the letter's stamp, and every page a worker holds is
+stale (``page_cache``). But only the state whose signatory changed has a new
+list. So each state's part of the list (its rows, its section's markup, the
+people its cities hold, its newest approval) is kept per letter and state under
+the state's own stamp: how many are approved there and the latest edit of one
+of them, read for every state in one small query. A render reads rows only for
+the states whose stamp changed (one query for all of them) and reuses the rest,
+so the first request after a decision no longer reads, groups and escapes
+every name again.
+
+The places' populations are part of each state's stamp through the places
+dataset's load time: a reload of the places reaches every state's figure.
+"""
+
+import datetime
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Subquery
+
+from letters.models import Letter
+from places.models import Dataset
+from places.states import State
+
+from . import population
+from .models import Signature
+from .public_list import StateGroup, public_rows
+
+
+@dataclass
+class StatePart:
+    # (approved count, latest edit, places loaded at): the part is current while it holds.
+    stamp: tuple
+    group: StateGroup
+    represented: population.Represented
+    last_approved: datetime.datetime | None
+
+
+# By letter id, then state code.
+_parts: dict[int, dict[str, StatePart]] = {}
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every part (between tests; parts are never wrong, only kept)."""
+    with _lock:
+        _parts.clear()
+
+
+def read(letter: Letter, fields: tuple[str, ...]) -> list[StatePart]:
+    """The letter's public list by state, states in order of name (as the page lists them).
+
+    Two queries when nothing changed since this worker last read the letter
+    (the states' stamps, and none for rows); otherwise one more for the rows of
+    the states that changed. ``fields`` must include ``population.PLACE_FIELDS``
+    and ``approved_at``; every call for one letter passes the same.
+    """
+    stamps = _state_stamps(letter)
+    held = _parts.get(letter.pk, {})
+    stale = [
+        code for code, stamp in stamps.items() if code not in held or held[code].stamp != stamp
+    ]
+    parts = {code: held[code] for code in stamps if code not in stale}
+    if stale:
+        rows_by_state: dict[str, list[dict]] = {code: [] for code in stale}
+        for row in public_rows(letter, fields=fields, states=stale):
+            rows_by_state[row["state"]].append(row)
+        for code, rows in rows_by_state.items():
+            parts[code] = StatePart(
+                stamp=stamps[code],
+                group=StateGroup(code=code, name=State(code).label, signatories=rows),
+                represented=population.represented(rows),
+                last_approved=max(
+                    (r["approved_at"] for r in rows if r["approved_at"]), default=None
+                ),
+            )
+    with _lock:
+        # States no longer listed drop out with the rest of the old dict.
+        _parts[letter.pk] = parts
+    return sorted(parts.values(), key=lambda part: part.group.name)
+
+
+def _state_stamps(letter: Letter) -> dict[str, tuple]:
+    places_loaded = Dataset.objects.order_by("-loaded_at").values("loaded_at")[:1]
+    summary = (
+        Signature.objects.for_public_display()
+        .filter(letter=letter)
+        .order_by()
+        .values("state")
+        .annotate(
+            approved=Count("pk"),
+            changed=Max("updated_at"),
+            # Not correlated with the rows: PostgreSQL runs it once per summary.
+            places=Subquery(places_loaded),
+        )
+        .values_list("state", "approved", "changed", "places")
+    )
+    return {code: (approved, changed, places) for code, approved, changed, places in summary}

@@ -1,0 +1,119 @@
+"""signon.list_parts: one approval re-reads one state, and the page stays what a fresh
+render would give.
+
+The list is kept per state under each state's own stamp; these check that a
+render after each kind of change reads only the states that changed and shows
+exactly what a worker holding nothing would show.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from places.models import Dataset, Place
+from signon import list_parts, page_cache
+from signon.models import Signature
+
+from .conftest import SEED_SLUG, approve, make_signature
+
+LETTER_URL = reverse("signon:letter", args=[SEED_SLUG])
+
+
+def render(client) -> tuple[str, list[str]]:
+    """The page, and the states whose rows the render read."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LETTER_URL)
+    assert page.status_code == 200
+    read = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if sql.startswith('SELECT "signon_signature"."mayor_first_name"'):
+            read += re.findall(r"'([A-Z]{2})'", sql.split('"state" IN (', 1)[1].split(")")[0])
+    return page.text, sorted(read)
+
+
+def from_scratch(client) -> str:
+    list_parts.clear()
+    page_cache.clear()
+    return client.get(LETTER_URL).text
+
+
+@pytest.fixture
+def three_states(letter):
+    approve(letter, "Kirk", "Watson", "Austin", "TX")
+    approve(letter, "Eric", "Johnson", "Dallas", "TX")
+    approve(letter, "Lyda", "Krewson", "St. Louis", "MO")
+    approve(letter, "Gavin", "Newsom", "San Francisco", "CA")
+    return letter
+
+
+@pytest.mark.django_db
+def test_the_first_render_reads_every_state_and_the_next_none(client, three_states):
+    _page, read = render(client)
+    assert read == ["CA", "MO", "TX"]
+    page_cache.clear()  # the stamp is read again; the states are held
+    page, read = render(client)
+    assert read == []
+    assert "Mayor Kirk Watson, Austin, TX" in page
+
+
+@pytest.mark.django_db
+def test_an_approval_reads_its_state_only_and_shows_as_a_fresh_render_would(client, three_states):
+    render(client)
+    pending = make_signature(
+        three_states, mayor_first_name="Ron", mayor_last_name="Nirenberg",
+        city="San Antonio", state="TX",
+    )  # fmt: skip
+    pending.status, pending.approved_at = Signature.Status.APPROVED, timezone.now()
+    pending.save()
+    page, read = render(client)
+    assert read == ["TX"]
+    assert "Mayor Ron Nirenberg, San Antonio, TX" in page
+    assert page == from_scratch(client)
+
+
+@pytest.mark.django_db
+def test_an_edit_a_withdrawal_and_a_move_each_show_on_the_next_render(client, three_states):
+    render(client)
+    watson = Signature.objects.get(mayor_last_name="Watson")
+    watson.mayor_first_name = "Kirk P."
+    watson.save()
+    page, read = render(client)
+    assert read == ["TX"]
+    assert "Mayor Kirk P. Watson, Austin, TX" in page
+
+    newsom = Signature.objects.get(mayor_last_name="Newsom")
+    newsom.status = Signature.Status.REJECTED
+    newsom.save()
+    page, read = render(client)
+    assert read == []  # California has no one left to read
+    assert "San Francisco" not in page
+    assert 'data-state="CA"' not in page
+
+    krewson = Signature.objects.get(mayor_last_name="Krewson")
+    krewson.city, krewson.state = "Springfield", "IL"
+    krewson.save()
+    page, read = render(client)
+    assert read == ["IL"]
+    assert "Mayor Lyda Krewson, Springfield, IL" in page
+    assert 'data-state="MO"' not in page
+    assert page == from_scratch(client)
+
+
+@pytest.mark.django_db
+def test_a_reload_of_the_places_reaches_each_states_population(client, places, letter):
+    approve(letter, "Kirk", "Watson", "Austin", "TX")
+    austin = Place.objects.get(name="Austin", state="TX")
+    before = client.get(LETTER_URL).text
+    assert f"representing <strong>{austin.population:,}</strong> Americans" in before
+
+    Place.objects.filter(pk=austin.pk).update(population=1_000_000)
+    Dataset.objects.get().save()  # what a load of the places does: a new loaded_at
+    page_cache.clear()
+    page, read = render(client)
+    assert read == ["TX"]
+    assert "representing <strong>1,000,000</strong> Americans" in page
