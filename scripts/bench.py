@@ -15,7 +15,7 @@ whether it is met.
 
 Run through `scripts/bench` (it starts PostgreSQL and sets the environment):
 
-    make bench                      # N = 1400, 20000 (about 8 minutes)
+    make bench                      # N = 1400, 20000 (about 10 minutes, Lighthouse 2-3 more)
     BENCH_SIZES=1400 BENCH_ROUNDS=1 BENCH_SECONDS=2 BENCH_MIXED_SECONDS=10 make bench  # quick
     BENCH_SECONDS=10 BENCH_ROUNDS=5 make bench                                        # steadier
 """
