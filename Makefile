@@ -78,4 +78,4 @@ places-extract: install
 clean:
 	-scripts/testdb stop
 	-scripts/testredis stop
-	rm -rf $(VENV) node_modules staticfiles .bench-*.log
+	rm -rf $(VENV) node_modules scripts/lighthouse/node_modules staticfiles .bench-*.log

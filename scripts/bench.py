@@ -9,12 +9,13 @@ by round: the warm page, an unknown query parameter, a fresh search each
 request, rotating state filters, the cold render, the print view and both
 downloads, and the page through nginx. Then sign-ons through both instances at
 once, the admin changelist, each worker's memory, and a mixed run (90% page
-views, 5% searches, 5% sign-ons). One table per N, each row with its target
-and whether it is met.
+views, 5% searches, 5% sign-ons), and Lighthouse on the warm instance
+(scripts/bench_lighthouse.py). One table per N, each row with its target and
+whether it is met.
 
 Run through `scripts/bench` (it starts PostgreSQL and sets the environment):
 
-    make bench                      # N = 1400, 20000 (about 8 minutes)
+    make bench                      # N = 1400, 20000 (about 10 minutes, Lighthouse 2-3 more)
     BENCH_SIZES=1400 BENCH_ROUNDS=1 BENCH_SECONDS=2 BENCH_MIXED_SECONDS=10 make bench  # quick
     BENCH_SECONDS=10 BENCH_ROUNDS=5 make bench                                        # steadier
 """
@@ -41,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bench_lighthouse  # noqa: E402  (beside this file)
+
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1400,20000").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -52,6 +55,8 @@ ADMIN_SEARCH_TARGET_MS = 30
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 SIGNONS = int(os.environ.get("BENCH_SIGNONS", "400"))
+LIGHTHOUSE = os.environ.get("BENCH_LIGHTHOUSE", "1") != "0"
+LIGHTHOUSE_RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 ACCEPT = "br, gzip"
 SLUG = "immigration-reform"
 PAGE = f"/letters/{SLUG}/"
@@ -640,7 +645,7 @@ def admin_timings(port: int) -> dict[str, float]:
 
 def table(
     n: int, byte_sizes: dict, results: dict, signons: dict, nginx_signons: dict, admin: dict,
-    memory: dict, mixed: dict,
+    memory: dict, mixed: dict, lighthouse: list[str],
 ) -> str:  # fmt: skip
     def median_rps(name: str) -> float:
         return statistics.median(r["rps"] for r in results[name])
@@ -705,10 +710,26 @@ def table(
             f"({'==' if mixed['rows'] == mixed['successes'] else '!='} successes); "
             f"5xx/failed: {counts.get('errors', 0)}"
         )
-    lines.append(
-        "Lighthouse (mobile): not run by make bench (needs the lighthouse CLI; see BENCHMARKS.md)"
-    )
+    lines.extend(lighthouse)
     return "\n".join(lines)
+
+
+def lighthouse_lines(port: int, n: int) -> list[str]:
+    """Lighthouse on the warm instance, after the wrk rounds: the letter page at every N,
+    the sign form where the issue sets it a target (1,400)."""
+    if not LIGHTHOUSE:
+        return ["Lighthouse (mobile): skipped (BENCH_LIGHTHOUSE=0)"]
+    if not bench_lighthouse.CLI.exists() or not bench_lighthouse.chrome_path():
+        return ["Lighthouse (mobile): not run (no CLI or Chromium: scripts/bench installs it)"]
+    pages = {"letter page": PAGE}
+    if n in bench_lighthouse.TARGETS["sign form"]:
+        pages["sign form"] = f"/letters/{SLUG}/sign/"
+    lines = []
+    for page, path in pages.items():
+        log(f"Lighthouse, {page}, {LIGHTHOUSE_RUNS} runs…")
+        reports = [bench_lighthouse.run(url(port, path)) for _ in range(LIGHTHOUSE_RUNS)]
+        lines.append(bench_lighthouse.line(page, n, bench_lighthouse.summarize(reports)))
+    return lines
 
 
 def main() -> None:
@@ -778,11 +799,12 @@ def main() -> None:
                     log(f"mixed run, {MIXED_SECONDS} s…")
                     mixed = mixed_load(warm.port, MIXED_SECONDS)
                 memory = {"warm": warm.worker_rss(), "cold (cache off)": cold.worker_rss()}
+                lighthouse = lighthouse_lines(warm.port, n)
         finally:
             warm.stop()
             cold.stop()
         print(
-            table(n, byte_sizes, results, signons, nginx_signons, admin, memory, mixed),
+            table(n, byte_sizes, results, signons, nginx_signons, admin, memory, mixed, lighthouse),
             "\n",
             flush=True,
         )
