@@ -201,6 +201,40 @@ def page_bytes() -> bytes:
     return response.content
 
 
+def render_costs(n: int) -> str:
+    """A cold render in-process (median of 7): from scratch, after a change in one state
+    (that state's rows read again, the others held: what follows a staff decision), and
+    with every state held. The page cache is emptied before each."""
+    from django.test import Client
+
+    from signon import list_parts, page_cache
+
+    client = Client(HTTP_ACCEPT_ENCODING="br, gzip")
+
+    def forget_texas() -> None:
+        for parts in list_parts._parts.values():
+            parts.pop("TX", None)
+
+    def median_ms(before) -> float:
+        times = []
+        for _ in range(7):
+            page_cache.clear()
+            before()
+            start = time.perf_counter()
+            assert client.get(PAGE).status_code == 200
+            times.append((time.perf_counter() - start) * 1000)
+        return statistics.median(times)
+
+    scratch = median_ms(list_parts.clear)
+    one_state = median_ms(forget_texas)
+    held = median_ms(lambda: None)
+    return (
+        f"cold render at {n:,}, in-process (median of 7): from scratch {scratch:.1f} ms; after "
+        f"a change in one state (Texas read again, the rest held) {one_state:.1f} ms; every "
+        f"state held {held:.1f} ms"
+    )
+
+
 def map_cost(n: int, body: bytes) -> str:
     """What the state map adds to the page: its bytes, and its drawing time beside a
     cold render's (in-process, median of 7; the map is cached with the page)."""
@@ -210,7 +244,7 @@ def map_cost(n: int, body: bytes) -> str:
     from django.test import Client
 
     from letters.models import Letter
-    from signon import page_cache
+    from signon import list_parts, page_cache
     from signon.public_list import LIST_FIELDS, group_by_state, public_rows
     from signon.state_map import StateMap
 
@@ -232,6 +266,7 @@ def map_cost(n: int, body: bytes) -> str:
 
     def render_page() -> None:
         page_cache.clear()
+        list_parts.clear()
         Client().get(PAGE)
 
     markup = draw().encode()
@@ -760,6 +795,7 @@ def main() -> None:
         body = page_bytes()
         static_path = write_static(n, body)
         cost_of_map = map_cost(n, body)
+        costs_of_render = render_costs(n)
         warm = Gunicorn("warm")
         cold = Gunicorn("cold", PAGE_CACHE="false")
         nodes = [f"http://127.0.0.1:{warm.port}", f"http://127.0.0.1:{cold.port}"]
@@ -809,6 +845,7 @@ def main() -> None:
             flush=True,
         )
         print(cost_of_map, "\n", flush=True)
+        print(costs_of_render, "\n", flush=True)
     shutil.rmtree(STATIC_DIR, ignore_errors=True)
     shutil.rmtree(SCRIPT_DIR, ignore_errors=True)
 

@@ -8,6 +8,7 @@ import datetime
 import logging
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -89,7 +90,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         shown = page.listing.matching(wanted)
         region = get_template("signon/letter_list.html").render(
             {
-                "letter": page.letter,
+                "letter_url": page.url,
                 "count": count,
                 "shown_count": len(shown),
                 "filter": wanted,
@@ -167,6 +168,10 @@ class _LetterPage:
     maps: dict[str, str] = field(default_factory=dict)
     # The state picker's options for each chosen state, once each (``_state_options``).
     options: dict[str, SafeString] = field(default_factory=dict)
+
+    @cached_property
+    def url(self) -> str:
+        return self.letter.get_absolute_url()
 
 
 def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
