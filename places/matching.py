@@ -112,7 +112,7 @@ def _generation() -> str:
 def names_for(states) -> dict[str, list[Candidate]]:
     """``names_in`` for several states: kept in this process until the next load,
     else from the shared cache, else in one query for all the missing states."""
-    wanted = {state for state in states if state in State.values}
+    wanted = set(states) & set(State.values)  # (State.values builds a list per use)
     try:
         generation = _generation()
     except Exception:  # the cache is down: the database still answers

@@ -358,8 +358,11 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         )
 
     def get_list_display(self, request: HttpRequest):
-        # Which letter matters only once there is more than one.
-        if Letter.objects.count() > 1:
+        # Which letter matters only once there is more than one (asked once a request:
+        # the changelist asks for its columns twice).
+        if not hasattr(request, "signon_several_letters"):
+            request.signon_several_letters = Letter.objects.count() > 1
+        if request.signon_several_letters:
             return [*self.list_display, "letter"]
         return self.list_display
 
