@@ -14,16 +14,19 @@ import io
 import json
 import logging
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from letters.models import Letter
 from places import matching
@@ -338,6 +341,21 @@ def test_the_changelist_still_shows_every_column_staff_review_with(reviewer_clie
     # The selection box is Django's own markup (the actions' script reads it).
     model_admin = admin.site.get_model_admin(Signature)
     assert admin.ModelAdmin.action_checkbox(model_admin, signature) in page
+
+
+@pytest.mark.django_db
+def test_a_row_link_keeps_the_search_and_filters_for_the_way_back(reviewer_client, letter):
+    signature = make_signature(letter, city="Peoria")
+    searched = reviewer_client.get(CHANGELIST, {"q": "Peoria", "status__exact": "pending"}).text
+    # What Django's own add_preserved_filters makes of the row's link, worked out here once.
+    preserved = urlencode({"_changelist_filters": "q=Peoria&status__exact=pending"})
+    expected = add_preserved_filters(
+        {"preserved_filters": preserved, "opts": Signature._meta}, change_page(signature)
+    )
+    assert "_changelist_filters=q%3DPeoria%26status__exact%3Dpending" in expected
+    assert f'<a href="{escape(expected)}">Ada Lovelace</a>' in searched
+    plain = reviewer_client.get(CHANGELIST).text
+    assert f'<a href="{change_page(signature)}">Ada Lovelace</a>' in plain
 
 
 @pytest.mark.django_db

@@ -9,11 +9,12 @@ the changelist (bulk) and from a signature's own page alike.
 """
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Value
@@ -160,6 +161,24 @@ class SameContactAsFilter(_RelatedToFilter):
             .filter(email_lower=Lower(Value(anchor.contact_email)))
             .exclude(office_key=anchor.office_key)
         )
+
+
+# ---------------------------------------------------------------- changelist
+
+
+class SignatureChangeList(ChangeList):
+    """Each row's link keeps the list's filters and search (``_changelist_filters``),
+    worked out once for the page: Django's ``add_preserved_filters`` resolves every
+    row's URL to learn it is not the changelist (about 0.2 ms a row)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        preserved, self.preserved_filters = self.preserved_filters, ""
+        self.row_query = urlencode(dict(parse_qsl(preserved))) if preserved else ""
+
+    def url_for_result(self, result) -> str:
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_query}" if self.row_query else url
 
 
 # ---------------------------------------------------------------- forms
@@ -356,6 +375,9 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         return super().changelist_view(
             request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         )
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return SignatureChangeList
 
     def get_list_display(self, request: HttpRequest):
         # Which letter matters only once there is more than one (asked once a request:
