@@ -7,8 +7,10 @@ The API other apps use (signon on each save, outreach for its directory):
   "Mt." folded; then by a place's alternate names), or None; then
   ``Match.suggestions`` holds up to three close candidates (``Candidate``: id,
   name, population), best first, from rapidfuzz over the state's places.
-- ``names_in(state) -> list[Candidate]``: the state's places, largest first, cached
-  (the form's suggestions, the candidates). ``forget_cached()`` after a load.
+- ``names_in(state) -> list[Candidate]``: the state's places, largest first (the
+  form's suggestions, the candidates); ``names_for(states) -> dict``: the same for
+  several states at once (the review desk's page). Both kept in each process's
+  memory until the next load, then in the shared cache; ``forget_cached()`` after a load.
 
 Where one state has several places folding to the same key, a place from the
 conference's own file (``import_places``) wins over GeoNames, then the most
@@ -16,7 +18,7 @@ populous (staff can correct the link). A state that is not one of ours matches n
 """
 
 import contextlib
-import time
+import uuid
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -33,11 +35,6 @@ from .states import CODES, State
 # "Gotham" is not offered Gorham (83).
 SIMILARITY = 85
 CACHE_SECONDS = 24 * 60 * 60
-# Each process also keeps what it read from the shared cache for this long:
-# unpickling a large state's 1,500 names cost a sign-on about a millisecond.
-# A load in another process reaches this process's suggestions within it.
-LOCAL_SECONDS = 60
-_local: dict[str, tuple[float, list["Candidate"]]] = {}
 
 
 class Candidate(NamedTuple):
@@ -61,47 +58,69 @@ def _cache_key(state: str) -> str:
     return f"places:names:{state}"
 
 
-def read_names(state: str) -> list[Candidate]:
-    """The state's places, most populous first, read from the database (one query)."""
-    if state not in CODES:
-        return []
-    return [
-        Candidate(pk, name, population, normalize.fold(name))
-        for pk, name, population in Place.objects.filter(state=state)
-        .order_by(F("population").desc(nulls_last=True), "name")
-        .values_list("pk", "name", "population")
-    ]
-
-
 def names_in(state: str) -> list[Candidate]:
-    """The state's places, most populous first (cached until the next load)."""
-    if state not in CODES:
-        return []
-    kept = _local.get(state)
-    if kept is not None and kept[0] > time.monotonic():
-        return kept[1]
-    names = _shared_names(state)
-    _local[state] = (time.monotonic() + LOCAL_SECONDS, names)
-    return names
-
-
-def _shared_names(state: str) -> list[Candidate]:
-    try:
-        names = cache.get(_cache_key(state))
-    except Exception:  # the cache is down: the database still answers
-        return read_names(state)
-    if names is None:
-        names = read_names(state)
-        with contextlib.suppress(Exception):
-            cache.set(_cache_key(state), names, CACHE_SECONDS)
-    return names
+    """The state's places, most populous first (kept until the next load, ``names_for``)."""
+    return names_for([state]).get(state, [])
 
 
 def forget_cached() -> None:
-    _local.clear()
     # A cache that is down holds nothing to forget; its entries expire within a day.
     with contextlib.suppress(Exception):
         cache.delete_many([_cache_key(state) for state in State.values])
+        # Every process drops the names it kept (names_for) on its next call.
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+# What names_for read, in this process, for the places' generation it was read in.
+# Unpickling a page's 30 states from the shared cache costs about 10 ms and reading
+# them from the database about 100 ms; a dictionary lookup costs nothing.
+_GENERATION_KEY = "places:names:generation"
+_kept: dict = {"generation": None, "names": {}}
+
+
+def _generation() -> str:
+    """The places' generation: moved on by each load, and by an emptied cache."""
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(_GENERATION_KEY)
+    return generation
+
+
+def names_for(states) -> dict[str, list[Candidate]]:
+    """``names_in`` for several states: kept in this process until the next load,
+    else from the shared cache, else in one query for all the missing states."""
+    wanted = set(states) & CODES
+    try:
+        generation = _generation()
+    except Exception:  # the cache is down: the database still answers
+        generation = None
+    if generation is None or generation != _kept["generation"]:
+        _kept.update(generation=generation, names={})
+    kept = _kept["names"]
+    missing = sorted(wanted - kept.keys())
+    if missing and generation is not None:
+        with contextlib.suppress(Exception):
+            cached = cache.get_many([_cache_key(state) for state in missing])
+            kept.update((state, cached[_cache_key(state)]) for state in missing
+                        if _cache_key(state) in cached)  # fmt: skip
+            missing = [state for state in missing if state not in kept]
+    if missing:
+        read = {state: [] for state in missing}
+        for state, pk, name, population in (
+            Place.objects.filter(state__in=missing)
+            .order_by("state", F("population").desc(nulls_last=True), "name")
+            .values_list("state", "pk", "name", "population")
+        ):
+            read[state].append(Candidate(pk, name, population, normalize.fold(name)))
+        if generation is not None:
+            kept.update(read)
+            with contextlib.suppress(Exception):
+                cache.set_many({_cache_key(state): names for state, names in read.items()},
+                               CACHE_SECONDS)  # fmt: skip
+        else:
+            return {**{state: kept[state] for state in wanted if state in kept}, **read}
+    return {state: kept[state] for state in wanted}
 
 
 def _preferred():

@@ -23,8 +23,9 @@ def _population(population: int | None) -> str:
     return f"pop. {population:,}" if population is not None else "population unknown"
 
 
-# The changelist reads each state's places once per page, whatever the number of
-# rows (and the same number of queries on every page: no shared cache involved).
+# The changelist reads the places of the page's states in one pass before its rows
+# are drawn (matching.names_for: kept in memory until the next load), whatever the
+# number of rows: the same number of queries on every page.
 _page_names: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "signon_page_place_names", default=None
 )
@@ -48,6 +49,14 @@ class PlaceSignalsMixin:
         finally:
             _page_names.reset(token)
 
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        page = _page_names.get()
+        if page is not None:
+            rows = changelist.result_list
+            page.update(matching.names_for({o.state for o in rows if o.matched_place_id is None}))
+        return changelist
+
     @admin.display(description="Matched place", ordering="matched_place__population")
     def matched_place_signal(self, obj) -> str:
         place = obj.matched_place
@@ -59,12 +68,9 @@ class PlaceSignalsMixin:
                 place.name, place.state, _population(place.population), member,
             )  # fmt: skip
         page = _page_names.get()
-        names = None
-        if page is not None:
-            if obj.state not in page:
-                page[obj.state] = matching.read_names(obj.state)
-            names = page[obj.state]
-        found = matching.suggestions(obj.city, obj.state, limit=1, names=names)
+        if page is None or obj.state not in page:
+            page = matching.names_for([obj.state])
+        found = matching.suggestions(obj.city, obj.state, limit=1, names=page.get(obj.state, []))
         if found:
             return format_html(
                 '<span class="signon-place-missing">Not found.</span> Did you mean {}, {} '

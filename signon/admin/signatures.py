@@ -9,11 +9,12 @@ the changelist (bulk) and from a signature's own page alike.
 """
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Value
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from letters.models import Letter
 from places import normalize
@@ -159,6 +161,24 @@ class SameContactAsFilter(_RelatedToFilter):
             .filter(email_lower=Lower(Value(anchor.contact_email)))
             .exclude(office_key=anchor.office_key)
         )
+
+
+# ---------------------------------------------------------------- changelist
+
+
+class SignatureChangeList(ChangeList):
+    """Each row's link keeps the list's filters and search (``_changelist_filters``),
+    worked out once for the page: Django's ``add_preserved_filters`` resolves every
+    row's URL to learn it is not the changelist (about 0.2 ms a row)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        preserved, self.preserved_filters = self.preserved_filters, ""
+        self.row_query = urlencode(dict(parse_qsl(preserved))) if preserved else ""
+
+    def url_for_result(self, result) -> str:
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_query}" if self.row_query else url
 
 
 # ---------------------------------------------------------------- forms
@@ -356,9 +376,15 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         )
 
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return SignatureChangeList
+
     def get_list_display(self, request: HttpRequest):
-        # Which letter matters only once there is more than one.
-        if Letter.objects.count() > 1:
+        # Which letter matters only once there is more than one (asked once a request:
+        # the changelist asks for its columns twice).
+        if not hasattr(request, "signon_several_letters"):
+            request.signon_several_letters = Letter.objects.count() > 1
+        if request.signon_several_letters:
             return [*self.list_display, "letter"]
         return self.list_display
 
@@ -377,6 +403,15 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         ]
 
     # ------------------------------------------------------------ columns
+
+    def action_checkbox(self, obj: Signature) -> SafeString:
+        # Django's own markup, written out: drawing 50 CheckboxInput widgets through
+        # the form renderer's templates cost more than all the other columns together.
+        label = gettext("Select this object for an action - {}").format(obj)
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME, obj.pk, label,
+        )  # fmt: skip
 
     @admin.display(description="Mayor", ordering="mayor_last_name")
     def mayor_display(self, obj: Signature) -> str:
