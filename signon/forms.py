@@ -378,9 +378,6 @@ class OfficeNoteForm(forms.ModelForm):
             field.widget.attrs.pop("maxlength", None)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        # The page writes the CSRF token and the "started" stamp itself: they are
-        # the only per-visitor parts of a blank form, so the rest can be kept.
-        self.helper.disable_csrf = True
         self.helper.layout = Layout(*map(_hinted, self.fields))
 
     def clean_asker_phone(self) -> str:

@@ -190,3 +190,29 @@ def test_a_sign_on_asks_only_what_it_needs(letter, places):
         "signon_signature", "django_tasks_database_dbtaskresult", "django_session",
     ]  # fmt: skip
     assert [sql.split()[0] for sql in statements][-3:] == ["INSERT", "INSERT", "INSERT"]
+
+
+@pytest.mark.django_db
+def test_each_public_form_carries_one_csrf_token(letter):
+    """The sign-on page writes its token itself (its fields are kept); the question form's
+    token still comes from crispy."""
+    browser = Client(enforce_csrf_checks=True)
+    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
+    Signature.objects.create(
+        letter=letter, letter_version=letter.current_version, mayor_first_name="A",
+        mayor_last_name="B", city="Springfield", state="IL", contact_first_name="C",
+        contact_last_name="D", contact_email="c@example.gov", contact_phone="+12025550143",
+        status=Signature.Status.APPROVED,
+    )  # fmt: skip
+    fields = hidden_inputs(browser.get(sign).text)
+    duplicate = browser.post(sign, form_data(**fields)).text
+    assert duplicate.count('name="csrfmiddlewaretoken"') == 1
+    ask = browser.get(reverse("signon:ask", kwargs={"slug": letter.slug})).text
+    assert ask.count('name="csrfmiddlewaretoken"') == 1
+    token = hidden_inputs(ask)["csrfmiddlewaretoken"]
+    sent = browser.post(
+        reverse("signon:ask", kwargs={"slug": letter.slug}),
+        {"csrfmiddlewaretoken": token, "asker_name": "Jordan Clerk",
+         "asker_email": "jordan@springfield.gov", "message": "We have a new mayor."},
+    )  # fmt: skip
+    assert sent.status_code == 302
