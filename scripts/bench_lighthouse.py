@@ -46,8 +46,20 @@ def chrome_path() -> str | None:
     return None
 
 
-def run(url: str, timeout: float = 300) -> dict:
-    """One Lighthouse run of url; its parsed report, or {"failure": why} if it did not finish."""
+def run(url: str, timeout: float = 300, attempts: int = 2) -> dict:
+    """One Lighthouse run of url; its parsed report, or {"failure": why} if it did not finish.
+
+    On a busy machine Lighthouse now and then fails to record its trace (NO_NAVSTART):
+    such a run is tried again, and counts as failed only if every attempt failed.
+    """
+    for _attempt in range(attempts):
+        report = _run_once(url, timeout)
+        if _score(report) is not None:
+            break
+    return report
+
+
+def _run_once(url: str, timeout: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as folder:
         out = Path(folder) / "report.json"
         try:

@@ -135,3 +135,15 @@ def test_the_bench_pins_lighthouse_exactly_in_a_lock_without_download_addresses(
     assert lock["packages"]["node_modules/lighthouse"]["version"] == pinned
     assert "resolved" not in lock_text
     assert ".tgz" not in lock_text, "no tarball address: npm ci takes them from its own config"
+
+
+def test_a_run_whose_trace_failed_is_tried_once_more(monkeypatch):
+    no_trace = {"runtimeError": {"code": "NO_NAVSTART", "message": "no trace"}}
+    outcomes = [no_trace, report(0.97)]
+    monkeypatch.setattr(bench_lighthouse, "_run_once", lambda url, timeout: outcomes.pop(0))
+    assert bench_lighthouse._score(bench_lighthouse.run("http://x/")) == 0.97
+
+    outcomes[:] = [no_trace, no_trace, report(0.99)]
+    failed = bench_lighthouse.run("http://x/")
+    assert failed == no_trace
+    assert outcomes == [report(0.99)]  # two attempts, no more
