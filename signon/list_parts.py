@@ -16,6 +16,7 @@ dataset's load time: a reload of the places reaches every state's figure.
 
 import datetime
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Subquery
@@ -36,10 +37,15 @@ class StatePart:
     group: StateGroup
     represented: population.Represented
     last_approved: datetime.datetime | None
+    # The text versions its mayors signed: the page looks for earlier signers only
+    # when some part holds a version other than the current one.
+    versions: frozenset
 
 
-# By letter id, then state code.
-_parts: dict[int, dict[str, StatePart]] = {}
+# By letter id, then state code; the letters read most recently last. A worker keeps
+# the lists of this many letters (at 20,000 names a list holds about 10 MB).
+MAX_LETTERS = 8
+_parts: OrderedDict[int, dict[str, StatePart]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -54,8 +60,8 @@ def read(letter: Letter, fields: tuple[str, ...]) -> list[StatePart]:
 
     Two queries when nothing changed since this worker last read the letter
     (the states' stamps, and none for rows); otherwise one more for the rows of
-    the states that changed. ``fields`` must include ``population.PLACE_FIELDS``
-    and ``approved_at``; every call for one letter passes the same.
+    the states that changed. ``fields`` must include ``population.PLACE_FIELDS``,
+    ``approved_at`` and ``letter_version_id``; every call for one letter passes the same.
     """
     stamps = _state_stamps(letter)
     held = _parts.get(letter.pk, {})
@@ -75,10 +81,14 @@ def read(letter: Letter, fields: tuple[str, ...]) -> list[StatePart]:
                 last_approved=max(
                     (r["approved_at"] for r in rows if r["approved_at"]), default=None
                 ),
+                versions=frozenset(row["letter_version_id"] for row in rows),
             )
     with _lock:
         # States no longer listed drop out with the rest of the old dict.
         _parts[letter.pk] = parts
+        _parts.move_to_end(letter.pk)
+        while len(_parts) > MAX_LETTERS:
+            _parts.popitem(last=False)
     return sorted(parts.values(), key=lambda part: part.group.name)
 
 

@@ -100,7 +100,9 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             }
         )
     script = _LAND_ON_RESULTS.format(static("js/land-on-results.js")) if wanted.is_active else ""
-    return HttpResponse(page.frame.replace(_LIST_SLOT, region, 1).replace(_SCRIPT_SLOT, script, 1))
+    # The small frame first: a search for the second slot after the list went in ran over
+    # the whole list (about 2 ms of a cold render at 20,000 names).
+    return HttpResponse(page.frame.replace(_SCRIPT_SLOT, script, 1).replace(_LIST_SLOT, region, 1))
 
 
 # Where the filtered part goes in the page rendered once per stamp: comments no
@@ -196,7 +198,11 @@ def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
         letter=letter,
         listing=PublicList(rows),
         states=[part.group for part in parts],
-        earlier_versions=_earlier_versions(letter, rows),
+        earlier_versions=(
+            _earlier_versions(letter, rows)
+            if set().union(*(part.versions for part in parts)) - {None, letter.current_version_id}
+            else []
+        ),
         last_updated=max((p.last_approved for p in parts if p.last_approved), default=None),
         represented=population.Represented(
             population=sum(part.represented.population for part in parts),

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from letters.models import Letter
 from places.models import Dataset, Place
 from signon import list_parts, page_cache
 from signon.models import Signature
@@ -117,3 +118,21 @@ def test_a_reload_of_the_places_reaches_each_states_population(client, places, l
     page, read = render(client)
     assert read == ["TX"]
     assert "representing <strong>1,000,000</strong> Americans" in page
+
+
+@pytest.mark.django_db
+def test_a_worker_keeps_the_lists_of_its_most_recent_letters_only(client, letter, monkeypatch):
+    monkeypatch.setattr(list_parts, "MAX_LETTERS", 2)
+    others = [
+        Letter.objects.create(slug=f"other-{i}", title=f"Other {i}", salutation="Dear all:",
+                              body="Words.", status=Letter.Status.OPEN)
+        for i in range(2)
+    ]  # fmt: skip
+    for each in (letter, *others):
+        approve(each, "Kirk", "Watson", "Austin", "TX")
+        assert client.get(each.get_absolute_url()).status_code == 200
+    assert list(list_parts._parts) == [others[0].pk, others[1].pk]
+    page_cache.clear()
+    _page, read = render(client)  # the seed letter's list was let go: read again
+    assert read == ["TX"]
+    assert list(list_parts._parts) == [others[1].pk, letter.pk]
