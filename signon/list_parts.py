@@ -43,7 +43,7 @@ class StatePart:
 
 
 # By letter id, then state code; the letters read most recently last. A worker keeps
-# the lists of this many letters (at 20,000 names a list holds about 10 MB).
+# the lists of this many letters (at 20,000 names a list holds about 13 MB).
 MAX_LETTERS = 8
 _parts: OrderedDict[int, dict[str, StatePart]] = OrderedDict()
 _lock = threading.Lock()

@@ -100,11 +100,14 @@ class Page:
     headers: list[tuple[str, str]] | None = None
     # What the view itself set besides the type (a download's Content-Disposition).
     view_headers: list[tuple[str, str]] = field(default_factory=list)
-    # A filtered page is encoded on demand, at the fast levels, in the encoding a
-    # client asks for: most are asked for once, by a browser that takes brotli.
-    lazy: bool = False
     # Where it is held: (path, state, folded query); set when stored.
     key: tuple = ()
+
+    @property
+    def lazy(self) -> bool:
+        """A filtered page is encoded on demand, at the fast levels, in the encoding a
+        client asks for: most are asked for once, by a browser that takes brotli."""
+        return _store_for(self.key) is _filtered if self.key else False
 
     @property
     def size(self) -> int:
@@ -445,7 +448,6 @@ def _store(key: tuple, stamp: tuple, response: HttpResponse, now: float) -> Page
         stamp=stamp,
         body=body,
         encodings={} if filtered else {name: _encode(name, body) for name in ("br", "gzip")},
-        lazy=filtered,
         key=key,
         content_type=response["Content-Type"],
         etag=f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"',
