@@ -5,6 +5,7 @@ Knows nothing of signatures or of the delivery record (the sign-on desk's);
 """
 
 import hashlib
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -55,11 +56,27 @@ class LetterQuerySet(models.QuerySet):
         """Letters the public may read: every one that has left draft."""
         return self.exclude(status=Letter.Status.DRAFT)
 
+    def with_current_version(self):
+        """Each letter with its current text version's id and number (``current_version_ref``)
+        in the same query: the sign-on form needs both on every load and every post."""
+        # Versions are only added, numbered up from 1: the newest has the highest of both.
+        return self.annotate(
+            current_version_pk=models.Max("versions__id"),
+            current_version_number=models.Max("versions__number"),
+        )
+
     def visible_to(self, user):
         """Staff may preview drafts at their public address; nobody else sees them."""
         if user.is_active and user.is_staff:
             return self.all()
         return self.public()
+
+
+class VersionRef(NamedTuple):
+    """Which text version: what a signature records and the sign-on form compares."""
+
+    id: int
+    number: int
 
 
 class Letter(models.Model):
@@ -237,6 +254,14 @@ class Letter(models.Model):
     @property
     def current_version(self) -> "LetterVersion":
         return self.versions.order_by("-number").first()
+
+    def current_version_ref(self) -> "VersionRef":
+        """The current version's id and number: from ``with_current_version`` when the
+        letter was read with it, else read now."""
+        if getattr(self, "current_version_number", None) is not None:
+            return VersionRef(self.current_version_pk, self.current_version_number)
+        version = self.current_version
+        return VersionRef(version.pk, version.number)
 
     def body_html(self):
         return render_markdown(self.body)

@@ -3,6 +3,7 @@
 ``NameField`` and ``parse_phone`` clean typed names, places and phone numbers for every
 form that takes them: the sign-on form, the staff desk and the outreach directory import."""
 
+from functools import cached_property
 from typing import ClassVar
 
 import phonenumbers
@@ -186,7 +187,8 @@ class SignatureForm(forms.ModelForm):
         self.letter = letter
         # Filled in from an invitation (outreach): not the blank form every visitor gets.
         self.prefilled = bool(kwargs.get("initial"))
-        self.current_version = letter.current_version
+        # Read with the letter when the view asked for it (``with_current_version``).
+        self.current_version = letter.current_version_ref()
         self.fields["version"].initial = self.current_version.number
         for name, hint in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = hint
@@ -194,12 +196,17 @@ class SignatureForm(forms.ModelForm):
         self.fields["contact_phone"].widget = forms.TextInput(
             attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy's layout: built only when the fields are rendered (not for a kept blank
+        form, nor for a post that is saved)."""
+        helper = FormHelper()
+        helper.form_tag = False
         # The page writes the CSRF token and the "started" stamp itself: they are
         # the only per-visitor parts of a blank form, so the rest can be kept.
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(
                 "Mayor", *map(_hinted, ["mayor_first_name", "mayor_last_name", "city", "state"])
             ),
@@ -220,6 +227,7 @@ class SignatureForm(forms.ModelForm):
             Field("version"),
             Field(place_hint.CHECKED_FIELD),
         )
+        return helper
 
     # The blank form's fields per (letter, text version), rendered once per process:
     # crispy's markup was about 9 ms of a 10 ms form load, the same for every visitor.
@@ -310,7 +318,7 @@ class SignatureForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Signature:
         self.instance.letter = self.letter
         # The version shown (checked by the view to be the current one).
-        self.instance.letter_version = self.current_version
+        self.instance.letter_version_id = self.current_version.id
         return super().save(commit=commit)
 
 

@@ -178,12 +178,9 @@ class _LetterPage:
 
 def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
     letter = get_object_or_404(
-        Letter.objects.select_related("delivery").annotate(
-            text_versions=Count("versions"),
-            text_changed_at=Max("versions__created_at"),
-            # Versions are only added, so the newest has the highest id.
-            current_version_id=Max("versions__id"),
-        ),
+        Letter.objects.select_related("delivery")
+        .with_current_version()
+        .annotate(text_versions=Count("versions"), text_changed_at=Max("versions__created_at")),
         slug=slug,
     )
     if letter.status == Letter.Status.DRAFT and not _is_staff(request):
@@ -200,7 +197,7 @@ def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
         states=[part.group for part in parts],
         earlier_versions=(
             _earlier_versions(letter, rows)
-            if set().union(*(part.versions for part in parts)) - {None, letter.current_version_id}
+            if set().union(*(part.versions for part in parts)) - {None, letter.current_version_pk}
             else []
         ),
         last_updated=max((p.last_approved for p in parts if p.last_approved), default=None),
@@ -225,7 +222,7 @@ def _earlier_versions(letter: Letter, rows: list[dict]) -> list[dict]:
     """Who signed an earlier text, with what changed since: the page never shows a
     later text above a count that includes mayors who signed an earlier one. No
     query at all while everyone signed the current text."""
-    groups = earlier_version_signers(letter, rows, letter.current_version_id)
+    groups = earlier_version_signers(letter, rows, letter.current_version_pk)
     if groups:
         current = letter.current_version
         for group in groups:
@@ -290,7 +287,9 @@ def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     # Staff previewing a draft see that its form is not open yet; others, nothing.
-    letter = get_object_or_404(Letter.objects.visible_to(request.user), slug=slug)
+    letter = get_object_or_404(
+        Letter.objects.visible_to(request.user).with_current_version(), slug=slug
+    )
     if not letter.is_accepting_signatures:
         status = 403 if request.method == "POST" else 200
         return render(request, "signon/closed.html", {"letter": letter}, status=status)

@@ -7,6 +7,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -106,6 +108,20 @@ def test_a_staff_session_ends_with_the_browser_and_after_two_idle_hours(client, 
     assert client.get(ADMIN_INDEX).status_code == 200
     renewed = Session.objects.get(session_key=cookie.value).expire_date - timezone.now()
     assert renewed > timedelta(minutes=119)
+
+    # Within the minute after a renewal, a page does not write the session again.
+    ends = Session.objects.get(session_key=cookie.value).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ADMIN_INDEX).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert Session.objects.get(session_key=cookie.value).expire_date == ends
+    # A minute and more after it, the next page renews it.
+    Session.objects.filter(pk=cookie.value).update(
+        expire_date=timezone.now() + timedelta(minutes=118, seconds=59)
+    )
+    assert client.get(ADMIN_INDEX).status_code == 200
+    renewed = Session.objects.get(session_key=cookie.value).expire_date - timezone.now()
+    assert renewed > timedelta(minutes=119, seconds=30)
 
     # Two idle hours later the session is gone: back to the log-in page.
     Session.objects.filter(pk=cookie.value).update(
