@@ -3,6 +3,8 @@ key a typed city name is matched on (``normalize.office_key``, the same key a
 signature's city is filed under)."""
 
 from django.db import models
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from . import normalize
 from .states import State
@@ -26,13 +28,20 @@ class Place(models.Model):
     source_id = models.CharField(max_length=40)
     # normalize.office_key(name, state), kept in step by save().
     key = models.CharField(max_length=normalize.OFFICE_KEY_MAX_LENGTH, editable=False)
+    # A staff correction (a population, a name) moves it; a load's bulk writes do not,
+    # the load's own time (Dataset.loaded_at) stands for them (``last_changed``).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["state", "name"]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="one_row_per_source_id"),
         ]
-        indexes = [models.Index(fields=["key"], name="place_key")]
+        indexes = [
+            models.Index(fields=["key"], name="place_key"),
+            # The newest edit, read by every page stamp (``last_changed``).
+            models.Index(fields=["-updated_at"], name="place_newest_edit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.state}"
@@ -79,3 +88,15 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.vintage
+
+
+def last_changed() -> Greatest:
+    """When the places last changed, as an expression a stamp query carries: the latest
+    load of a source or the latest edit of a place, whichever came last. Pages that show
+    a population hold it under a stamp that includes this."""
+    loaded = Dataset.objects.order_by("-loaded_at").values("loaded_at")[:1]
+    edited = Place.objects.order_by("-updated_at").values("updated_at")[:1]
+    # PostgreSQL's GREATEST skips a NULL (nothing loaded yet) where SQLite's MAX returns
+    # it: each side coalesced with the other answers the same on both.
+    loaded, edited = Subquery(loaded), Subquery(edited)
+    return Greatest(Coalesce(loaded, edited), Coalesce(edited, loaded))

@@ -177,8 +177,11 @@ def seed(n: int) -> None:
             )
         )
     Signature.objects.bulk_create(batch, batch_size=2000)
+    # As autovacuum leaves a table in production: the rows deleted above (the last
+    # run's, up to 20,000) no longer lengthen every scan, and the planner has figures.
+    # Without it the state stamps' scan at 1,400 names took 2.7 ms instead of 0.7.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE signon_signature")
+        cursor.execute("VACUUM ANALYZE signon_signature")
 
 
 def ensure_admin() -> None:

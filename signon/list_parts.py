@@ -10,8 +10,9 @@ the states whose stamp changed (one query for all of them) and reuses the rest,
 so the first request after a decision no longer reads, groups and escapes
 every name again.
 
-The places' populations are part of each state's stamp through the places
-dataset's load time: a reload of the places reaches every state's figure.
+The places' populations are part of each state's stamp through the time the places
+last changed (``places.models.last_changed``: a load, or a staff edit of a place): either
+reaches every state's figure.
 """
 
 import datetime
@@ -19,10 +20,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Subquery
+from django.db.models import Count, Max
 
 from letters.models import Letter
-from places.models import Dataset
+from places.models import last_changed as places_last_changed
 from places.states import State
 
 from . import population
@@ -32,7 +33,7 @@ from .public_list import StateGroup, public_rows
 
 @dataclass
 class StatePart:
-    # (approved count, latest edit, places loaded at): the part is current while it holds.
+    # (approved count, latest edit, places changed at): the part is current while it holds.
     stamp: tuple
     group: StateGroup
     represented: population.Represented
@@ -93,7 +94,6 @@ def read(letter: Letter, fields: tuple[str, ...]) -> list[StatePart]:
 
 
 def _state_stamps(letter: Letter) -> dict[str, tuple]:
-    places_loaded = Dataset.objects.order_by("-loaded_at").values("loaded_at")[:1]
     summary = (
         Signature.objects.for_public_display()
         .filter(letter=letter)
@@ -103,7 +103,7 @@ def _state_stamps(letter: Letter) -> dict[str, tuple]:
             approved=Count("pk"),
             changed=Max("updated_at"),
             # Not correlated with the rows: PostgreSQL runs it once per summary.
-            places=Subquery(places_loaded),
+            places=places_last_changed(),
         )
         .values_list("state", "approved", "changed", "places")
     )

@@ -14,8 +14,9 @@ Freshness, on every worker, within ``FRESHNESS_BUDGET`` (5 s):
 
 - A worker trusts its copy for ``PAGE_CACHE_SECONDS`` (default 2 s). After
   that, the next request asks PostgreSQL one small question, the letter's
-  *stamp* (its status and edit time, its delivery record, and the count and
-  latest edit of its approved signatures, and the day), and renders again only
+  *stamp* (its status and edit time, its delivery record, the count and
+  latest edit of its approved signatures, when the places' populations last
+  changed, and the day), and renders again only
   when the stamp changed: never on a timer. The database is the only source of
   truth, so nothing depends on a request landing on the same process twice,
   and no shared cache is needed for correctness.
@@ -62,13 +63,16 @@ import brotli
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from letters.models import Letter
+from places.models import Place
+from places.models import last_changed as places_last_changed
 
 from .models import Delivery, Signature
 from .public_list import ListFilter
@@ -359,8 +363,9 @@ def _store_for(key: tuple) -> _Store:
 
 # The models the page shows: writing any of them makes every held page stale.
 # Each is also part of ``letter_stamp``, which is how the other workers notice.
-# (The page shows the delivery's date and count: editing that record is a change too.)
-PAGE_SOURCES = (Letter, Signature, Delivery)
+# (The page shows the delivery's date and count: editing that record is a change too;
+# and the people its cities hold: a place's population corrected by staff is one.)
+PAGE_SOURCES = (Letter, Signature, Delivery, Place)
 
 
 def forget_pages(sender, instance=None, created: bool = False, **kwargs) -> None:
@@ -379,6 +384,13 @@ for _model in PAGE_SOURCES:
     post_delete.connect(forget_pages, sender=_model, dispatch_uid=f"page_cache_deleted_{_label}")
 
 
+@receiver(pre_delete, sender=Place, dispatch_uid="page_cache_place_deleted")
+def _unmatch_signatures(sender, instance: Place, **kwargs) -> None:
+    """A deleted place un-matches its signatures with a plain UPDATE (SET_NULL), which
+    moves no edit time: moved here, so their letters' and states' stamps change too."""
+    Signature.objects.filter(matched_place=instance).update(updated_at=timezone.now())
+
+
 def letter_stamp(slug: str) -> tuple | None:
     """What the public page depends on, in one query; None when the letter is not public."""
     approved = Q(signatures__status=Signature.Status.APPROVED)
@@ -388,10 +400,12 @@ def letter_stamp(slug: str) -> tuple | None:
         .annotate(
             approved_count=Count("signatures", filter=approved),
             approved_changed=Max("signatures__updated_at", filter=approved),
+            # The populations the page sums: a load or a staff edit of a place.
+            places_changed=places_last_changed(),
         )
         .values_list(
             "pk", "status", "deadline", "list_published_at", "updated_at", "approved_count",
-            "approved_changed",
+            "approved_changed", "places_changed",
             # The delivery record has no edit time of its own: what the page
             # shows of it (and its identity) is the stamp's part.
             "delivery__pk", "delivery__delivered_on", "delivery__delivered_to",

@@ -320,6 +320,7 @@ def test_the_public_page_names_who_signed_an_earlier_text(client, letter):
     assert "1 of them signed version 1, an earlier text" in page
     start = page.index('id="earlier-versions"')
     section = page[start : page.index("</section>", start)]
+    assert "The text above is version 2." in section
     assert "Mayor Ada Early, Austin, TX" in section
     assert "Mayor Ada Late, Boise, ID" not in section
     assert "<del>BRIDGE</del><ins>Dream</ins>" in section

@@ -121,6 +121,43 @@ def test_a_reload_of_the_places_reaches_each_states_population(client, places, l
 
 
 @pytest.mark.django_db
+def test_a_staff_correction_of_a_population_reaches_the_page(client, places, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # every request asks for the stamp
+    approve(letter, "Kirk", "Watson", "Austin", "TX")
+    austin = Place.objects.get(name="Austin", state="TX")
+    assert f"<strong>{austin.population:,}</strong> Americans" in client.get(LETTER_URL).text
+
+    # Saved in another worker: this one learns of it from the stamp alone.
+    Place.objects.filter(pk=austin.pk).update(population=1_000_000, updated_at=timezone.now())
+    assert "representing <strong>1,000,000</strong> Americans" in client.get(LETTER_URL).text
+
+    # Saved here, as the places admin saves it.
+    austin.refresh_from_db()
+    austin.population = 1_250_000
+    austin.save()
+    page = client.get(LETTER_URL).text
+    assert "representing <strong>1,250,000</strong> Americans" in page
+    assert page == from_scratch(client)
+
+
+@pytest.mark.django_db
+def test_a_deleted_place_no_longer_counts_on_the_page(client, places, letter, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    approve(letter, "Kirk", "Watson", "Austin", "TX")
+    approve(letter, "Eric", "Johnson", "Dallas", "TX")
+    austin = Place.objects.get(name="Austin", state="TX")
+    dallas = Place.objects.get(name="Dallas", state="TX")
+    both = f"<strong>{austin.population + dallas.population:,}</strong> Americans"
+    assert both in client.get(LETTER_URL).text
+
+    austin.delete()
+    page, read = render(client)
+    assert read == ["TX"]
+    assert f"<strong>{dallas.population:,}</strong> Americans" in page
+    assert page == from_scratch(client)
+
+
+@pytest.mark.django_db
 def test_a_worker_keeps_the_lists_of_its_most_recent_letters_only(client, letter, monkeypatch):
     monkeypatch.setattr(list_parts, "MAX_LETTERS", 2)
     others = [
