@@ -30,8 +30,9 @@ class StaffSessionRenewal:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
-        staff = user is not None and user.is_staff
-        if session is not None and session.accessed and staff and _due(session):
+        # In this order: asking who the user is would read (and so mark) the session.
+        used = session is not None and session.accessed
+        if used and user is not None and user.is_staff and _due(session):
             session.modified = True
         return response
 
