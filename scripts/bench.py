@@ -54,7 +54,7 @@ SIGNON_BASELINE = float(os.environ.get("BENCH_SIGNON_BASELINE", "80"))
 ADMIN_SEARCH_TARGET_MS = 30
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
-SIGNONS = int(os.environ.get("BENCH_SIGNONS", "400"))
+SIGNONS = int(os.environ.get("BENCH_SIGNONS", "800"))
 LIGHTHOUSE = os.environ.get("BENCH_LIGHTHOUSE", "1") != "0"
 LIGHTHOUSE_RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
 ACCEPT = "br, gzip"
