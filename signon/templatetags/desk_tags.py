@@ -1,4 +1,5 @@
-"""The staff desk's template tags: the mail backlog on the admin index.
+"""The staff desk's template tags: the mail backlog on the admin index, the
+signature changelist's rows.
 
 ``mail_backlog`` shows how many e-mail tasks wait for the worker, how long the
 oldest has waited, and how many signatures carry a failed e-mail (linked to the
@@ -8,8 +9,10 @@ oldest has waited, and how many signatures carry a failed e-mail (linked to the
 from datetime import timedelta
 
 from django import template
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.urls import reverse
 
+from ..admin import rows
 from ..tasks import backlog
 
 register = template.Library()
@@ -33,3 +36,13 @@ def duration_words(age: timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+@register.tag(name="signature_result_list")
+def signature_result_list(parser, token):
+    """Django's ``{% result_list cl %}`` (same template, same headers), its rows drawn
+    by signon/admin/rows.py."""
+    return InclusionAdminNode(
+        parser, token, func=rows.result_list, template_name="change_list_results.html",
+        takes_context=False,
+    )  # fmt: skip
