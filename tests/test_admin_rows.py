@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from letters.models import Letter
 from outreach.models import Office
@@ -185,3 +185,16 @@ def test_a_column_the_fast_rows_cannot_draw_fails_loudly(reviewer_client, desk, 
     monkeypatch.setattr(model_admin, "list_display", [*model_admin.list_display, column])
     with pytest.raises(ImproperlyConfigured, match=column):
         reviewer_client.get(CHANGELIST)
+
+
+@pytest.mark.parametrize("zone", ["America/Chicago", "UTC", "Pacific/Chatham"])
+def test_the_submitted_column_writes_the_time_as_djangos_date_format_would(settings, zone):
+    settings.TIME_ZONE = zone
+    start = datetime.datetime(2026, 1, 1, 0, 0, 7, tzinfo=datetime.UTC)
+    # Every month, and every quarter hour of a day (midnight and noon included).
+    moments = [start + datetime.timedelta(days=31 * m, minutes=15 * q)
+               for m in range(12) for q in range(96)]  # fmt: skip
+    model_admin = admin.site.get_model_admin(Signature)
+    for moment in moments:
+        expected = dateformat.format(timezone.localtime(moment), "M j, g:i A")
+        assert model_admin.submitted(Signature(created_at=moment)) == expected

@@ -70,14 +70,14 @@ def results(cl: ChangeList) -> Iterator[ResultList]:
     if cl.formset or cl.is_popup:
         yield from django_results(cl)
         return
-    columns = plan(cl)
+    columns, links = plan(cl), _Links(cl)
     for obj in cl.result_list:
         # Each cell's content is escaped (or safe) HTML; tags and classes are Django's.
-        row = mark_safe("".join(_row(cl, columns, obj)))  # noqa: S308 -- escaped cells
+        row = mark_safe("".join(_row(cl, columns, links, obj)))  # noqa: S308 -- escaped cells
         yield ResultList(None, [row])
 
 
-def _row(cl: ChangeList, columns: list[_Column], obj) -> Iterator[str]:
+def _row(cl: ChangeList, columns: list[_Column], links: "_Links", obj) -> Iterator[str]:
     for column in columns:
         classes = column.classes
         try:
@@ -89,17 +89,34 @@ def _row(cl: ChangeList, columns: list[_Column], obj) -> Iterator[str]:
         if column.dated and isinstance(content, _Dated):
             classes = classes[:-1] + ' nowrap"'
         if column.link:
-            content = _linked(cl, obj, content)
+            content = links(obj, content)
         yield f"<{column.tag}{classes}>{content}</{column.tag}>"
 
 
-def _linked(cl: ChangeList, obj, content: str) -> str:
-    try:
-        url = cl.url_for_result(obj)
-    except NoReverseMatch:
-        return content
-    url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
-    return f'<a href="{escape(url)}">{content}</a>'
+class _Links:
+    """The rows' links to their pages, as ``items_for_result`` writes them."""
+
+    def __init__(self, cl: ChangeList):
+        self.cl = cl
+        self.context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+        self.queries: dict[str, str] = {}
+
+    def __call__(self, obj, content: str) -> str:
+        try:
+            url = self.cl.url_for_result(obj)
+        except NoReverseMatch:
+            return content
+        path, mark, query = url.partition("?")
+        plain = path.startswith("/") and not path.startswith("//") and "#" not in url
+        if self.cl.preserved_filters or not plain:
+            url = add_preserved_filters(self.context, url)
+        elif mark:
+            # With no filters to add, Django only re-encodes the query: every row's is the
+            # same (the list's own filters), so it is re-encoded once for the page.
+            if query not in self.queries:
+                self.queries[query] = add_preserved_filters(self.context, f"/?{query}")[1:]
+            url = path + self.queries[query]
+        return f'<a href="{escape(url)}">{content}</a>'
 
 
 class _Dated(SafeString):
