@@ -12,7 +12,9 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from letters.models import Letter
@@ -198,3 +200,13 @@ def test_the_submitted_column_writes_the_time_as_djangos_date_format_would(setti
     for moment in moments:
         expected = dateformat.format(timezone.localtime(moment), "M j, g:i A")
         assert model_admin.submitted(Signature(created_at=moment)) == expected
+
+
+@pytest.mark.django_db
+def test_the_rows_read_their_letters_title_without_its_text(reviewer_client, desk):
+    with CaptureQueriesContext(connection) as queries:
+        _, cl = changelist(reviewer_client)
+    sql = [q["sql"] for q in queries]
+    rows_query = next(q for q in sql if '"letters_letter"."title"' in q and "LIMIT" in q)
+    assert '"letters_letter"."body"' not in rows_query
+    assert "Infrastructure &amp; &lt;Bridges&gt;" in "".join(fast_rows(cl))

@@ -178,6 +178,12 @@ class SignatureChangeList(ChangeList):
         preserved, self.preserved_filters = self.preserved_filters, ""
         self.row_query = urlencode(dict(parse_qsl(preserved))) if preserved else ""
 
+    def get_results(self, request: HttpRequest) -> None:
+        # The rows name their letter (its title), not fifty copies of its text; the
+        # actions read their own queryset (get_queryset), with every field.
+        self.queryset = self.queryset.defer("letter__body", "letter__closing")
+        super().get_results(request)
+
     def url_for_result(self, result) -> str:
         url = signature_page(result.pk)
         return f"{url}?{self.row_query}" if self.row_query else url
