@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
@@ -210,3 +211,25 @@ def test_the_rows_read_their_letters_title_without_its_text(reviewer_client, des
     rows_query = next(q for q in sql if '"letters_letter"."title"' in q and "LIMIT" in q)
     assert '"letters_letter"."body"' not in rows_query
     assert "Infrastructure &amp; &lt;Bridges&gt;" in "".join(fast_rows(cl))
+
+
+# The state filter's options as the select template drew them with two loops.
+LOOPS = Template(
+    "{% for choice in choices %}\n"
+    '    <option value="{{ choice.query_string|iriencode }}"{% if choice.selected %} selected'
+    "{% endif %}>{{ choice.display }}</option>\n"
+    "  {% endfor %}|<ul>{% for choice in choices %}<li{% if choice.selected %} "
+    'class="selected"{% endif %}><a href="{{ choice.query_string|iriencode }}">'
+    "{{ choice.display }}</a></li>{% endfor %}</ul>"
+)
+
+
+@pytest.mark.django_db
+def test_the_state_filter_draws_its_options_as_its_template_loops_did(reviewer_client, desk):
+    response, cl = changelist(reviewer_client, q="Smith & co", state__exact="NM")
+    spec = next(spec for spec in cl.filter_specs if spec.title == "state")
+    options, links = LOOPS.render(Context({"choices": list(spec.choices(cl))})).split("|")
+    assert f'id="select-filter-state">\n  {options}\n  </select>' in response.text
+    assert f"<noscript>{links}</noscript>" in response.text
+    assert options.count(" selected>") == 1 and links.count('class="selected"') == 1
+    assert "q=Smith+%26+co&amp;state__exact=AL" in options  # the search kept, escaped
