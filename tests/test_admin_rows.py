@@ -154,8 +154,13 @@ def blank(obj: Signature) -> str:
     return "  "
 
 
+@admin.display(description="Padded")
+def padded(obj: Signature) -> str:
+    return f"  {obj.city} & co "
+
+
 LATER_COLUMNS = [
-    signed_on, fill_time, held, blank, "created_at", "status", "state", "__str__", "letter",
+    signed_on, fill_time, held, blank, padded, "created_at", "status", "state", "__str__", "letter",
     "matched_place", "reference", "mayor_name", "get_status_display",
 ]  # fmt: skip
 

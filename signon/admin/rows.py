@@ -9,7 +9,7 @@ Here each column's part of the row is planned once per page (its cell's tag and
 classes, whether it links to the signature, how its value becomes HTML) and a
 row is one join of its cells. The HTML is Django's own, byte for byte
 (tests/test_admin_rows.py renders pages of varied signatures both ways). A
-column this module cannot plan (a ``__`` lookup, a property) raises
+column this module cannot plan (a ``__`` lookup, a reverse relation) raises
 ImproperlyConfigured instead of being drawn differently; a changelist Django
 draws otherwise (editable rows, a popup) is left to Django.
 
@@ -21,9 +21,9 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import django
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
-    _boolean_icon,
     _coerce_field_name,
     result_headers,
     result_hidden_fields,
@@ -127,7 +127,7 @@ def plan(cl: ChangeList) -> list[_Column]:
     """Each column of the page, worked out once: what ``items_for_result`` decides per cell."""
     model_admin = cl.model_admin
     empty = model_admin.get_empty_value_display()
-    icons = {value: _boolean_icon(value) for value in (True, False, None)}
+    icons = {value: display_for_value(value, empty, boolean=True) for value in (True, False, None)}
     columns, first = [], True
     for index, name in enumerate(cl.list_display):
         if cl.list_display_links is None:
@@ -188,18 +188,37 @@ def _cell(cl: ChangeList, name, empty: str, icons: dict, link: bool):
     classes = ["action-checkbox"] if name == "action_checkbox" else None
     boolean = getattr(attr.fget if isinstance(attr, property) else attr, "boolean", False)
     if boolean:
-        return (lambda obj: icons[call(obj)]), classes, False
+
+        def icon(obj) -> str:
+            value = call(obj)
+            if value is True or value is False or value is None:
+                return icons[value]
+            return conditional_escape(display_for_value(value, empty, boolean=True))
+
+        return icon, classes, False
 
     def cell(obj) -> str:
         value = call(obj)
-        if isinstance(value, str):
-            return conditional_escape(value if value.strip() else empty)
-        html = conditional_escape(display_for_value(value, empty))
+        if isinstance(value, str) and value and not (value[0].isspace() or value[-1].isspace()):
+            # Text with nothing to strip: every Django version shows it as it is.
+            return conditional_escape(value)
+        html = conditional_escape(_displayed(value, empty))
         if isinstance(value, datetime.date | datetime.time):
             return _Dated(html)
         return html
 
     return cell, classes, True
+
+
+# Django 5.2 empties a blank string before display_for_value; from 6.0 on,
+# display_for_value strips text itself (tests/test_admin_rows.py checks both ways).
+_BLANKS_FIRST = django.VERSION < (6,)
+
+
+def _displayed(value, empty: str):
+    if _BLANKS_FIRST and isinstance(value, str) and value.strip() == "":
+        value = ""
+    return display_for_value(value, empty)
 
 
 def _field_cell(field, name: str, empty: str, link: bool):
@@ -221,7 +240,7 @@ def _field_cell(field, name: str, empty: str, link: bool):
 
     def plain(obj) -> str:
         value = getattr(obj, name)
-        if isinstance(value, str) and value.strip() == "":
+        if _BLANKS_FIRST and isinstance(value, str) and value.strip() == "":
             value = ""
         return conditional_escape(display_for_field(value, field, empty, avoid_link=link))
 
