@@ -9,7 +9,6 @@ oldest has waited, and how many signatures carry a failed e-mail (linked to the
 from datetime import timedelta
 
 from django import template
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html_join
@@ -41,14 +40,15 @@ def duration_words(age: timedelta) -> str:
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
-@register.tag(name="signature_result_list")
-def signature_result_list(parser, token):
-    """Django's ``{% result_list cl %}`` (same template, same headers), its rows drawn
-    by signon/admin/rows.py."""
-    return InclusionAdminNode(
-        parser, token, func=rows.result_list, template_name="change_list_results.html",
-        takes_context=False,
-    )  # fmt: skip
+# Django's own ``{% result_list cl %}`` template (an admin's override of it first, as
+# Django looks for one), its rows drawn by signon/admin/rows.py.
+@register.inclusion_tag([
+    "admin/signon/signature/change_list_results.html",
+    "admin/signon/change_list_results.html",
+    "admin/change_list_results.html",
+])  # fmt: skip
+def signature_result_list(cl) -> dict:
+    return rows.result_list(cl)
 
 
 _SELECTED = mark_safe(' class="selected"')
