@@ -4,7 +4,8 @@
 - ``letters``: the letter and letter-version admins as the desk extends them;
 - ``deliveries``: the delivery admin and the record-delivery flow;
 - ``domains``: the official e-mail domains;
-- ``links``: URLs into the signature admin, shared by the others.
+- ``links``: URLs into the signature admin, shared by the others;
+- ``rows``: the signature changelist's rows, drawn once per column plan.
 
 Importing them here is what registers them when Django autodiscovers ``admin``.
 The outreach app extends ``signatures.SignatureAdmin`` from its own admin.

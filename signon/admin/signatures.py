@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -37,7 +38,7 @@ from ..forms import NameField, parse_phone
 from ..models import TRANSITIONS, InvalidTransition, OfficeNote, Signature
 from ..public_list import LIST_FIELDS
 from .layout import SelectListFilter
-from .links import admin_page, change_url, changelist_url, row_id
+from .links import admin_page, change_url, changelist_url, row_id, signature_page
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
 from .review import review_urls, selection_summary, staff_text
 
@@ -169,15 +170,22 @@ class SameContactAsFilter(_RelatedToFilter):
 class SignatureChangeList(ChangeList):
     """Each row's link keeps the list's filters and search (``_changelist_filters``),
     worked out once for the page: Django's ``add_preserved_filters`` resolves every
-    row's URL to learn it is not the changelist (about 0.2 ms a row)."""
+    row's URL to learn it is not the changelist (about 0.2 ms a row), and the row's
+    page is not reversed per row either (links.signature_page)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         preserved, self.preserved_filters = self.preserved_filters, ""
         self.row_query = urlencode(dict(parse_qsl(preserved))) if preserved else ""
 
+    def get_results(self, request: HttpRequest) -> None:
+        # The rows name their letter (its title), not fifty copies of its text; the
+        # actions read their own queryset (get_queryset), with every field.
+        self.queryset = self.queryset.defer("letter__body", "letter__closing")
+        super().get_results(request)
+
     def url_for_result(self, result) -> str:
-        url = super().url_for_result(result)
+        url = signature_page(result.pk)
         return f"{url}?{self.row_query}" if self.row_query else url
 
 
@@ -429,7 +437,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Submitted", ordering="created_at")
     def submitted(self, obj: Signature) -> str:
-        return dateformat.format(timezone.localtime(obj.created_at), "M j, g:i A")
+        return _short_when(obj.created_at)
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
@@ -825,6 +833,16 @@ def _verb(signature: Signature, status: str) -> str:
 
 def _when(moment) -> str:
     return dateformat.format(timezone.localtime(moment), "M j, Y, g:i A")
+
+
+def _short_when(moment) -> str:
+    """``dateformat.format(timezone.localtime(moment), "M j, g:i A")``, "Nov 30, 6:39 PM",
+    written out: parsing the format again for each of a page's rows cost 30 µs a row."""
+    local = timezone.localtime(moment)
+    hour = local.hour
+    noon = gettext("PM") if hour > 11 else gettext("AM")
+    day = f"{MONTHS_3[local.month].title()} {local.day}"
+    return f"{day}, {hour % 12 or 12}:{local.minute:02d} {noon}"
 
 
 def _signature_items(signatures, show_letter: bool) -> SafeString:

@@ -1,4 +1,5 @@
-"""The staff desk's template tags: the mail backlog on the admin index.
+"""The staff desk's template tags: the mail backlog on the admin index, the
+signature changelist's rows, the options of a long filter drawn as a select.
 
 ``mail_backlog`` shows how many e-mail tasks wait for the worker, how long the
 oldest has waited, and how many signatures carry a failed e-mail (linked to the
@@ -9,7 +10,11 @@ from datetime import timedelta
 
 from django import template
 from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
+from ..admin import rows
 from ..tasks import backlog
 
 register = template.Library()
@@ -33,3 +38,37 @@ def duration_words(age: timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+# Django's own ``{% result_list cl %}`` template (an admin's override of it first, as
+# Django looks for one), its rows drawn by signon/admin/rows.py.
+@register.inclusion_tag([
+    "admin/signon/signature/change_list_results.html",
+    "admin/signon/change_list_results.html",
+    "admin/change_list_results.html",
+])  # fmt: skip
+def signature_result_list(cl) -> dict:
+    return rows.result_list(cl)
+
+
+_SELECTED = mark_safe(' class="selected"')
+
+
+# A long filter's choices (the 57 states), drawn in one pass rather than by two
+# template loops (about 2 ms a page); the markup is the loops' own, whitespace and all.
+@register.simple_tag
+def select_filter_options(choices) -> SafeString:
+    return format_html_join(
+        "", '\n    <option value="{}"{}>{}</option>\n  ',
+        ((iri_to_uri(c["query_string"]), " selected" if c["selected"] else "", c["display"])
+         for c in choices),
+    )  # fmt: skip
+
+
+@register.simple_tag
+def select_filter_links(choices) -> SafeString:
+    return format_html_join(
+        "", '<li{}><a href="{}">{}</a></li>',
+        ((_SELECTED if c["selected"] else "", iri_to_uri(c["query_string"]),
+          c["display"]) for c in choices),
+    )  # fmt: skip
