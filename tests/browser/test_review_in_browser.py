@@ -7,6 +7,7 @@ reason and Reject, then Skip; each key press saves and opens the next one.
 import os
 from datetime import timedelta
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -127,4 +128,21 @@ def test_the_changelist_at_laptop_width_selects_rows_with_its_own_boxes(
         page.screenshot(path=f"{shots}/changelist-1280.png", full_page=True)
     # The list and its boxes (the admin's own breadcrumbs are not this page's to fix).
     results = Axe().run(page, context="#changelist-form")
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["admin:index", "admin:signon_signature_changelist", "admin:signon_signature_change"],
+)
+def test_whole_staff_pages_have_no_axe_violations(page: Page, site, where):
+    # The whole page, Django's header and breadcrumbs included (static/signon/admin-site.css).
+    letter = Letter.objects.get(slug="immigration-reform")
+    first = three_pending(letter)[0]
+    args = [first.pk] if where.endswith("_change") else []
+    staff_page(page, site).goto(site + reverse(where, args=args))
+    expect(page.locator("#content")).to_be_visible()
+    if shots := os.environ.get("SHOTS_DIR"):
+        page.screenshot(path=f"{shots}/{where.replace(':', '-')}.png", full_page=True)
+    results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
