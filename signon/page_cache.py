@@ -62,7 +62,7 @@ from functools import wraps
 import brotli
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -393,13 +393,19 @@ def _unmatch_signatures(sender, instance: Place, **kwargs) -> None:
 
 def letter_stamp(slug: str) -> tuple | None:
     """What the public page depends on, in one query; None when the letter is not public."""
-    approved = Q(signatures__status=Signature.Status.APPROVED)
+    # Subqueries, not a join: each reads the approved rows' index alone
+    # (signature_state_stamp), where a join grouped every row of the letter.
+    approved = (
+        Signature.objects.filter(letter=OuterRef("pk"), status=Signature.Status.APPROVED)
+        .order_by()
+        .values("letter")
+    )
     row = (
         Letter.objects.public()
         .filter(slug=slug)
         .annotate(
-            approved_count=Count("signatures", filter=approved),
-            approved_changed=Max("signatures__updated_at", filter=approved),
+            approved_count=Subquery(approved.annotate(n=Count("*")).values("n")),
+            approved_changed=Subquery(approved.annotate(at=Max("updated_at")).values("at")),
             # The populations the page sums: a load or a staff edit of a place.
             places_changed=places_last_changed(),
         )

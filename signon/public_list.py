@@ -55,9 +55,14 @@ class StateGroup:
     signatories: list[dict] = field(default_factory=list)
 
     @cached_property
+    def html_bytes(self) -> bytes:
+        """``html`` in UTF-8, as the page joins it: built once per group (a state's group
+        is kept across renders while its rows do not change, list_parts)."""
+        return self.html.encode()
+
+    @property
     def html(self) -> SafeString:
-        """The state's section of the letter page, built in Python (once per group: a
-        state's group is kept across renders while its rows do not change, list_parts).
+        """The state's section of the letter page, built in Python.
 
         At 20,000 names the template engine's cost per variable is most of a
         render; one f-string per line with escaped values is several times
