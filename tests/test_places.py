@@ -164,6 +164,21 @@ def test_a_made_up_city_is_not_found_and_suggests_nothing(places, typed, state):
     assert matching.match(typed, state) == matching.Match(None, [])
 
 
+@pytest.mark.django_db
+def test_a_place_named_so_comes_before_a_larger_place_known_by_that_name_too():
+    small = Place.objects.create(name="Quillby Grove", state="WI", population=6_000,
+                                 source=Place.Source.GEONAMES, source_id="t-1")  # fmt: skip
+    large = Place.objects.create(name="Marrowdale", state="WI", population=41_000,
+                                 source=Place.Source.GEONAMES, source_id="t-2")  # fmt: skip
+    PlaceAlias.objects.create(place=large, name="Quillby Grove")
+    PlaceAlias.objects.create(place=large, name="Marrowdale City")
+    assert matching.find("Quillby Grove", "WI") == small
+    assert matching.find("Marrowdale City", "WI") == large
+    assert matching.find_keys([small.key, "WI:marrowdale city"]) == {
+        small.key: small.pk, "WI:marrowdale city": large.pk,
+    }  # fmt: skip
+
+
 def test_there_are_many_nashvilles_but_each_state_has_its_own(places):
     nashvilles = Place.objects.filter(name="Nashville")
     assert nashvilles.count() >= 8

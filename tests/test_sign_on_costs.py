@@ -193,6 +193,22 @@ def test_a_sign_on_asks_only_what_it_needs(letter, places):
 
 
 @pytest.mark.django_db
+def test_a_city_on_no_list_is_looked_for_by_name_and_other_names_at_once(letter, places):
+    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
+    browser = Client(enforce_csrf_checks=True)
+    fields = hidden_inputs(browser.get(sign).text)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(sign, form_data(**fields, city="Zzyzxville", state="IL"))
+    assert response.status_code == 302
+    looked_up = [
+        q["sql"] for q in queries.captured_queries
+        if '"places_place"' in q["sql"] and "'IL:zzyzxville'" in q["sql"]
+    ]  # fmt: skip
+    assert len(looked_up) == 1
+    assert '"places_placealias"' in looked_up[0]
+
+
+@pytest.mark.django_db
 def test_each_public_form_carries_one_csrf_token(letter):
     """The sign-on page writes its token itself (its fields are kept); the question form's
     token still comes from crispy."""
