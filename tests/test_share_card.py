@@ -65,6 +65,25 @@ def test_the_letter_page_points_previews_at_its_card_with_the_count_in_the_addre
 
 
 @pytest.mark.django_db
+def test_the_cards_address_changes_when_a_place_is_corrected_too(client, letter, settings):
+    from places.models import Place
+
+    springfield = Place.objects.create(
+        name="Springfield", state="IL", population=114_394, source="geonames", source_id="1"
+    )
+    approved_signature(letter)  # Springfield, IL
+
+    def og_image() -> str:
+        page = client.get(LETTER_URL).text
+        return re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1)
+
+    assert og_image() == f"{settings.SITE_URL}{CARD_URL}?n=1&amp;p=114394"
+    springfield.population = 120_000  # a staff correction: the card's line changes
+    springfield.save()
+    assert og_image() == f"{settings.SITE_URL}{CARD_URL}?n=1&amp;p=120000"
+
+
+@pytest.mark.django_db
 def test_a_draft_letter_has_no_card(client, letter):
     letter.status = "draft"
     letter.save()
