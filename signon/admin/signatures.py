@@ -8,7 +8,9 @@ history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
+import functools
 import re
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from django import forms
@@ -17,7 +19,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,8 +28,8 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext
 
 from letters.models import Letter
 from places import normalize
@@ -41,8 +43,12 @@ from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id, signature_page
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
 from .review import review_urls, selection_summary, staff_text
+from .rows import format_cell
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
+# A search with at most this many matches has its page sorted from them
+# (SignatureChangeList._sort_matches); with more, newest-first off the index is faster.
+SORTED_SEARCH_UP_TO = 500
 
 # ---------------------------------------------------------------- filters
 
@@ -183,6 +189,31 @@ class SignatureChangeList(ChangeList):
         # actions read their own queryset (get_queryset), with every field.
         self.queryset = self.queryset.defer("letter__body", "letter__closing")
         super().get_results(request)
+        if self.query and self.result_count <= SORTED_SEARCH_UP_TO:
+            self._sort_matches(request)
+
+    def _sort_matches(self, request: HttpRequest) -> None:
+        """Read a search's page from its matches, sorted, not off the newest-first index.
+
+        PostgreSQL walks ``signature_newest`` and tests every row it passes against
+        the search until it has a page: for 176 matches among 20,000 it passes about
+        4,500 rows (6.3 ms), where the trigram indexes find the matches and a top-50
+        sort orders them in 1.3 ms. The newest-first key is written so the index
+        cannot serve it (``created_at + interval '0'``: the same order, ties still
+        broken by id); with many matches the walk is the faster plan and is kept.
+        The count Django just took decides, so the plan follows the search.
+        """
+        ordering = list(self.result_list.query.order_by)
+        if not ordering or ordering[0] not in ("created_at", "-created_at"):
+            return
+        key = ExpressionWrapper(F("created_at") + Value(timedelta(0)), DateTimeField())
+        first = key.desc() if ordering[0].startswith("-") else key.asc()
+        matches = self.queryset.order_by(first, *ordering[1:])
+        if self.result_list.query.is_sliced:
+            self.paginator.object_list = matches  # its count is already taken
+            self.result_list = self.paginator.page(self.page_num).object_list
+        else:
+            self.result_list = matches
 
     def url_for_result(self, result) -> str:
         url = signature_page(result.pk)
@@ -416,7 +447,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         # Django's own markup, written out: drawing 50 CheckboxInput widgets through
         # the form renderer's templates cost more than all the other columns together.
         label = gettext("Select this object for an action - {}").format(obj)
-        return format_html(
+        return format_cell(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME, obj.pk, label,
         )  # fmt: skip
@@ -431,7 +462,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Contact", ordering="contact_email")
     def contact_display(self, obj: Signature) -> SafeString:
-        return format_html(
+        return format_cell(
             '{}<br><span class="signon-email">{}</span>', obj.contact_name, obj.contact_email
         )
 
@@ -441,7 +472,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
-        status = format_html(
+        status = format_cell(
             '<span class="signon-status signon-status--{}">{}</span>',
             obj.status,
             obj.get_status_display(),
@@ -454,7 +485,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             if obj.fill_seconds is None
             else (f"sent {obj.fill_seconds:.1f} s after the form was loaded")
         )
-        return format_html(
+        return format_cell(
             '{}<br><span class="signon-held">{}; {}</span>',
             status, obj.get_held_reason_display() or "reason not recorded", timing,
         )  # fmt: skip
@@ -467,7 +498,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     def official_domain_display(self, obj: Signature) -> SafeString:
         # The tier, not a tick: dc.gov is a government's domain, not Laredo's.
         signal = signals.signature_domain_signal(obj)
-        return format_html(
+        return format_cell(
             '<span class="signon-tier signon-tier--{}" title="{}">{}</span>',
             signal.tier, signal.evidence, SHORT_TIERS[signal.tier],
         )  # fmt: skip
@@ -487,11 +518,10 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             )  # fmt: skip
         if not links:
             return "—"
-        return format_html_join(
-            mark_safe("<br>"),
-            '<a class="signon-conflict" href="{}">{}</a>',
-            links,
-        )
+        return SafeString(
+            "<br>".join(format_cell('<a class="signon-conflict" href="{}">{}</a>', *link)
+                        for link in links)
+        )  # fmt: skip
 
     # ------------------------------------------------------------ change page
 
@@ -840,9 +870,16 @@ def _short_when(moment) -> str:
     written out: parsing the format again for each of a page's rows cost 30 µs a row."""
     local = timezone.localtime(moment)
     hour = local.hour
-    noon = gettext("PM") if hour > 11 else gettext("AM")
-    day = f"{MONTHS_3[local.month].title()} {local.day}"
-    return f"{day}, {hour % 12 or 12}:{local.minute:02d} {noon}"
+    months, am, pm = _clock_words(get_language())
+    return f"{months[local.month]} {local.day}, {hour % 12 or 12}:{local.minute:02d} " + (
+        pm if hour > 11 else am
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _clock_words(language: str | None) -> tuple[dict[int, str], str, str]:
+    """The month abbreviations and "AM", "PM" in a language, translated once, not a row."""
+    return {n: month.title() for n, month in MONTHS_3.items()}, gettext("AM"), gettext("PM")
 
 
 def _signature_items(signatures, show_letter: bool) -> SafeString:
