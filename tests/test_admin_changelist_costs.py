@@ -9,13 +9,16 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from letters.models import Letter
 from places import matching
 from signon.admin import places as place_column
 from signon.admin import rows, signatures
@@ -24,6 +27,8 @@ from signon.models import Signature
 from .conftest import CHANGELIST, make_signature
 
 # ---------------------------------------------------------------- a search's page
+
+QUESTIONS = 9
 
 
 @pytest.fixture
@@ -151,3 +156,66 @@ def test_a_reload_of_the_page_does_not_look_for_the_same_suggestions_again(
     matching.forget_cached()
     assert "Did you mean Santa Fe, NM" in reviewer_client.get(CHANGELIST).text
     assert len(looked_up) == 4
+
+
+# ---------------------------------------------------------------- filters and the page
+
+
+@pytest.mark.django_db
+def test_the_letter_filters_list_the_same_choices_as_djangos_reading_only_their_labels(
+    reviewer_client, letter, smiths
+):
+    other = Letter.objects.create(slug="bridges", title="Bridges & <Roads>", salutation="Dear:",
+                                  body="Fund the bridges.", status=Letter.Status.OPEN)  # fmt: skip
+    make_signature(other, city="Peoria", state="IL")
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(CHANGELIST)
+    cl = response.context_data["cl"]
+    request = response.wsgi_request
+    for title in ("letter", "text version signed"):
+        spec = next(spec for spec in cl.filter_specs if spec.title == title)
+        django = admin.RelatedFieldListFilter.field_choices(spec, spec.field, request,
+                                                            cl.model_admin)  # fmt: skip
+        assert spec.lookup_choices == django and len(django) >= 2
+    letter_sql = [q["sql"] for q in queries if 'FROM "letters_letter"' in q["sql"]]
+    assert len(letter_sql) == 1, "one read of the letters serves the column and the filter"
+    assert '"letters_letter"."body"' not in letter_sql[0]
+    version_sql = next(q["sql"] for q in queries if 'FROM "letters_letterversion"' in q["sql"])
+    assert '"letters_letterversion"."body"' not in version_sql
+    # Two letters: the rows name theirs.
+    assert "field-letter" in response.text and "Bridges &amp; &lt;Roads&gt;" in response.text
+
+
+@pytest.mark.django_db
+def test_the_searched_changelist_asks_the_database_a_fixed_number_of_questions(
+    reviewer_client, smiths, django_assert_num_queries
+):
+    reviewer_client.get(CHANGELIST)
+    # Session, user, its permissions and its groups', second factor; letters, versions;
+    # the count and the rows.
+    with django_assert_num_queries(QUESTIONS):
+        response = reviewer_client.get(CHANGELIST, {"q": "smith"})
+    assert response.context_data["cl"].result_count == 8
+
+
+@pytest.mark.django_db
+def test_pages_without_the_sidebar_do_not_build_the_app_list_pages_with_it_show_it(
+    reviewer_client, smiths, monkeypatch
+):
+    built = []
+    real = AdminSite._build_app_dict
+
+    def counted(site, request, label=None):
+        built.append(label)
+        return real(site, request, label)
+
+    monkeypatch.setattr(AdminSite, "_build_app_dict", counted)
+    page = reviewer_client.get(CHANGELIST, {"q": "smith"})
+    assert page.status_code == 200 and 'id="nav-sidebar"' not in page.text
+    assert built == []
+    signature = smiths.first()
+    change = reviewer_client.get(reverse("admin:signon_signature_change", args=[signature.pk]))
+    assert 'id="nav-sidebar"' in change.text and "Signatures</a>" in change.text
+    assert built == [None]
+    index = reviewer_client.get(reverse("admin:index"))
+    assert "Signatures</a>" in index.text
