@@ -19,7 +19,16 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, QuerySet, Value
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)  # fmt: skip
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,6 +38,7 @@ from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, gettext
 
 from places import normalize
@@ -48,6 +58,33 @@ DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
 # A search with at most this many matches has its page sorted from them
 # (SignatureChangeList._sort_matches); with more, newest-first off the index is faster.
 SORTED_SEARCH_UP_TO = 500
+
+# ---------------------------------------------------------------- search
+
+
+class SearchText(Func):
+    """The fields staff search in, as one text, a newline between them.
+
+    ``search_text__icontains=term`` is ``UPPER((…)::text) LIKE UPPER('%term%')``, the
+    expression of the trigram index of migration 0019. A term without a newline is in
+    the joined text exactly when it is in one of the fields: what Django's search
+    (the fields' ``icontains`` ORed) finds, from one index scan instead of six.
+    """
+
+    FIELDS = [
+        "mayor_first_name", "mayor_last_name", "city", "contact_email", "contact_first_name",
+        "contact_last_name",
+    ]  # fmt: skip
+    template = "(%(expressions)s)"
+    arg_joiner = " || chr(10) || "
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(*(F(name) for name in self.FIELDS))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, arg_joiner=" || char(10) || ", **extra_context)
+
 
 # ---------------------------------------------------------------- filters
 
@@ -401,10 +438,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         "letter", "letter_version", MailFailedFilter,
         ("state", SelectListFilter), SameOfficeAsFilter, SameContactAsFilter,
     ]  # fmt: skip
-    search_fields = [
-        "mayor_first_name", "mayor_last_name", "city", "contact_email",
-        "contact_first_name", "contact_last_name",
-    ]  # fmt: skip
+    search_fields = SearchText.FIELDS
     list_select_related = ["letter"]
     list_per_page = 50
     # A full COUNT(*) of the table on every page costs time at 20,000 rows and
@@ -447,7 +481,15 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         # The reference an office quotes from its thanks page or receipt ("S-00042").
         if match := re.fullmatch(r"\s*[sS]-?0*(\d{1,12})\s*", search_term):
             return queryset.filter(pk=int(match[1])), False
-        return super().get_search_results(request, queryset, search_term)
+        # Django's terms (quoted phrases kept whole), each looked for in the searched
+        # fields joined: one trigram index serves it (migration 0019).
+        terms = [unescape_string_literal(bit) if bit[0] in "\"'" and bit[0] == bit[-1] else bit
+                 for bit in smart_split(search_term)]  # fmt: skip
+        joinable = list(self.get_search_fields(request)) == SearchText.FIELDS
+        if not terms or not joinable or any("\n" in term for term in terms):
+            return super().get_search_results(request, queryset, search_term)
+        queryset = queryset.alias(search_text=SearchText())
+        return queryset.filter(*(Q(search_text__icontains=term) for term in terms)), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()
