@@ -22,6 +22,7 @@ from letters.models import Letter
 from places import matching
 from signon.admin import places as place_column
 from signon.admin import rows, signatures
+from signon.admin.links import changelist_url
 from signon.models import Signature
 
 from .conftest import CHANGELIST, make_signature
@@ -219,3 +220,31 @@ def test_pages_without_the_sidebar_do_not_build_the_app_list_pages_with_it_show_
     assert built == [None]
     index = reviewer_client.get(reverse("admin:index"))
     assert "Signatures</a>" in index.text
+
+
+@pytest.mark.django_db
+def test_the_signals_annotations_are_built_once_and_give_each_page_its_own_counts(
+    reviewer_client, letter, monkeypatch
+):
+    from signon import models as signon_models
+
+    built = []
+    real = signon_models.same_office
+
+    def counted():
+        built.append(1)
+        return real()
+
+    signon_models._signals.cache_clear()
+    monkeypatch.setattr(signon_models, "same_office", counted)
+    first = make_signature(letter, city="Peoria", state="IL", contact_email="clerk@peoria.gov")
+    assert "same city" not in reviewer_client.get(CHANGELIST).text
+    second = make_signature(letter, city="Peoria", state="IL", contact_email="clerk@peoria.gov",
+                            status="rejected")  # fmt: skip
+    make_signature(letter, city="Joliet", state="IL", contact_email="clerk@peoria.gov")
+    page = reviewer_client.get(CHANGELIST).text
+    assert built == [1], "with_signals built its subqueries again"
+    for signature in (first, second):
+        assert f'href="{changelist_url(same_office_as=signature.pk)}">1 same city' in page
+        assert f'href="{changelist_url(same_contact_as=signature.pk)}">1 other city' in page
+    signon_models._signals.cache_clear()

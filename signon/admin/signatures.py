@@ -562,10 +562,10 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
+        # get_status_display() builds the choices' dictionary again for each row.
+        label = STATUS_LABELS.get(obj.status, obj.status)
         status = format_cell(
-            '<span class="signon-status signon-status--{}">{}</span>',
-            obj.status,
-            obj.get_status_display(),
+            '<span class="signon-status signon-status--{}">{}</span>', obj.status, label
         )
         if obj.status != Signature.Status.HELD:
             return status
@@ -596,14 +596,16 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     @admin.display(description="Conflicts", ordering="same_office_count")
     def conflicts(self, obj: Signature) -> SafeString | str:
         links = []
+        # changelist_url(same_office_as=obj.pk), with the row id written as urlencode would.
+        base = changelist_url()
         if obj.same_office_count:
             links.append(
-                (changelist_url(same_office_as=obj.pk), f"{obj.same_office_count} same city")
+                (f"{base}same_office_as={int(obj.pk)}", f"{obj.same_office_count} same city")
             )
         if obj.other_cities_count:
             noun = "city" if obj.other_cities_count == 1 else "cities"
             links.append(
-                (changelist_url(same_contact_as=obj.pk),
+                (f"{base}same_contact_as={int(obj.pk)}",
                  f"{obj.other_cities_count} other {noun} by contact")
             )  # fmt: skip
         if not links:
@@ -921,6 +923,8 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
 
 SHOWN_ON_DECISION_PAGE = 50
+
+STATUS_LABELS = dict(Signature.Status.choices)
 
 # The domain column's words for each tier (its tooltip says how it was derived).
 SHORT_TIERS = {
