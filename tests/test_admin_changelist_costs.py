@@ -248,3 +248,27 @@ def test_the_signals_annotations_are_built_once_and_give_each_page_its_own_count
         assert f'href="{changelist_url(same_office_as=signature.pk)}">1 same city' in page
         assert f'href="{changelist_url(same_contact_as=signature.pk)}">1 other city' in page
     signon_models._signals.cache_clear()
+
+
+@pytest.mark.django_db
+def test_the_domain_column_works_each_address_out_once_and_follows_a_recorded_domain(
+    reviewer_client, letter, monkeypatch
+):
+    from signon import signals
+    from signon.models import OfficialDomain
+
+    tried = []
+    real = signals.names_city
+
+    def counted(domain, city, state):
+        tried.append(domain)
+        return real(domain, city, state)
+
+    signals.domain_signal.cache_clear()
+    monkeypatch.setattr(signals, "names_city", counted)
+    make_signature(letter, city="Laredo", state="TX", contact_email="aide@dc.gov")
+    assert "signon-tier--government" in reviewer_client.get(CHANGELIST).text
+    assert "signon-tier--government" in reviewer_client.get(CHANGELIST).text
+    assert tried == ["dc.gov"]
+    OfficialDomain.objects.create(domain="dc.gov", city="Laredo", state="TX")
+    assert "signon-tier--own" in reviewer_client.get(CHANGELIST).text
