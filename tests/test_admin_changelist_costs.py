@@ -183,8 +183,11 @@ def test_the_letter_filters_list_the_same_choices_as_djangos_reading_only_their_
     assert '"letters_letter"."body"' not in letter_sql[0]
     version_sql = next(q["sql"] for q in queries if 'FROM "letters_letterversion"' in q["sql"])
     assert '"letters_letterversion"."body"' not in version_sql
-    # Two letters: the rows name theirs.
+    # Two letters: the rows name theirs, reading only its title.
     assert "field-letter" in response.text and "Bridges &amp; &lt;Roads&gt;" in response.text
+    rows_sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "signon_signature"'))
+    assert '"letters_letter"."title"' in rows_sql
+    assert '"letters_letter"."summary"' not in rows_sql
 
 
 @pytest.mark.django_db

@@ -41,6 +41,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, gettext
 
+from letters.models import Letter
 from places import normalize
 
 from .. import audit, signals, tasks
@@ -241,6 +242,12 @@ class LetterVersionFilter(_LabelsOnlyFilter):
     label_fields = ("number", "sha256")
 
 
+# Every field of a row's letter but its id and title (signon/admin/rows.py draws the title).
+LETTER_UNSHOWN = [
+    f"letter__{field.name}"
+    for field in Letter._meta.concrete_fields
+    if field.name not in ("id", "title")
+]
 LIGHT_FILTERS = {"letter": LetterFilter, "letter_version": LetterVersionFilter}
 
 
@@ -272,9 +279,9 @@ class SignatureChangeList(ChangeList):
         return super().get_filters(request)
 
     def get_results(self, request: HttpRequest) -> None:
-        # The rows name their letter (its title), not fifty copies of its text; the
-        # actions read their own queryset (get_queryset), with every field.
-        self.queryset = self.queryset.defer("letter__body", "letter__closing")
+        # The rows name their letter (its title): not fifty copies of its text and its
+        # other fields; the actions read their own queryset (get_queryset), with every field.
+        self.queryset = self.queryset.defer(*LETTER_UNSHOWN)
         super().get_results(request)
         if self.query and self.result_count <= SORTED_SEARCH_UP_TO:
             self._sort_matches(request)
