@@ -5,6 +5,7 @@ signatures. ``Delivery`` (moved from letters, same table) freezes the list as
 delivered; its rows' shape is ``signon.delivery.DeliveredSignatory``.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -58,6 +59,24 @@ def same_contact():
     )
 
 
+@functools.cache
+def _signals() -> dict:
+    """``with_signals``'s annotations, built once a process (about 0.7 ms a changelist):
+    an expression is copied, never changed, when a queryset takes it."""
+    recorded = OfficialDomain.objects.filter(
+        office_key=OuterRef("office_key"), domain=OuterRef("email_domain")
+    )
+    return {
+        "official_domain": models.ExpressionWrapper(
+            Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
+            output_field=models.BooleanField(),
+        ),
+        "domain_source": Subquery(recorded.values("source")[:1]),
+        "same_office_count": SubqueryCount(same_office().values("pk")),
+        "other_cities_count": SubqueryCount(same_contact().values("office_key").distinct()),
+    }
+
+
 class SignatureQuerySet(models.QuerySet):
     def for_public_display(self):
         """The only signatures a public page or export may read.
@@ -104,18 +123,7 @@ class SignatureQuerySet(models.QuerySet):
         Each is a correlated subquery served by an index, so a changelist page
         costs the same number of queries whatever its length.
         """
-        recorded = OfficialDomain.objects.filter(
-            office_key=OuterRef("office_key"), domain=OuterRef("email_domain")
-        )
-        return self.alias(email_domain=email_domain()).annotate(
-            official_domain=models.ExpressionWrapper(
-                Q(email_domain__endswith=".gov") | Q(Exists(recorded)),
-                output_field=models.BooleanField(),
-            ),
-            domain_source=Subquery(recorded.values("source")[:1]),
-            same_office_count=SubqueryCount(same_office().values("pk")),
-            other_cities_count=SubqueryCount(same_contact().values("office_key").distinct()),
-        )
+        return self.alias(email_domain=email_domain()).annotate(**_signals())
 
 
 class Signature(models.Model):

@@ -15,9 +15,14 @@ draws otherwise (editable rows, a popup) is left to Django.
 
 The sorting headers and hidden fields are Django's (``admin_list.result_headers``
 and ``result_hidden_fields``); only the body rows change hands.
+
+``escape_cell`` and ``format_cell`` are Django's ``conditional_escape`` and
+``format_html`` without the lazy-text wrapper around ``escape`` (about a third of a
+row's time: some thirty escapes a row); the desk's columns draw with them.
 """
 
 import datetime
+import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -35,8 +40,23 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape, escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+
+
+def escape_cell(text) -> str:
+    """``django.utils.html.conditional_escape(text)``, the same HTML, called directly."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return SafeString(html.escape(str(text)))
+
+
+def format_cell(format_string: str, *args) -> SafeString:
+    """``django.utils.html.format_html(format_string, *args)``, the same HTML."""
+    return SafeString(format_string.format(*map(escape_cell, args)))
+
 
 # A cell's HTML from the row's object (the classes are the column's, known up front).
 Cell = Callable[[models.Model], str]
@@ -84,7 +104,7 @@ def _row(cl: ChangeList, columns: list[_Column], links: "_Links", obj) -> Iterat
             content = column.html(obj)
         except ObjectDoesNotExist:
             # Django's cell for a missing related object: the plain field class.
-            content = conditional_escape(cl.model_admin.get_empty_value_display())
+            content = escape_cell(cl.model_admin.get_empty_value_display())
             classes = f' class="field-{column.name}"'
         if column.dated and isinstance(content, _Dated):
             classes = classes[:-1] + ' nowrap"'
@@ -116,7 +136,7 @@ class _Links:
             if query not in self.queries:
                 self.queries[query] = add_preserved_filters(self.context, f"/?{query}")[1:]
             url = path + self.queries[query]
-        return f'<a href="{escape(url)}">{content}</a>'
+        return f'<a href="{html.escape(url)}">{content}</a>'
 
 
 class _Dated(SafeString):
@@ -193,7 +213,7 @@ def _cell(cl: ChangeList, name, empty: str, icons: dict, link: bool):
             value = call(obj)
             if value is True or value is False or value is None:
                 return icons[value]
-            return conditional_escape(display_for_value(value, empty, boolean=True))
+            return escape_cell(display_for_value(value, empty, boolean=True))
 
         return icon, classes, False
 
@@ -201,11 +221,11 @@ def _cell(cl: ChangeList, name, empty: str, icons: dict, link: bool):
         value = call(obj)
         if isinstance(value, str) and value and not (value[0].isspace() or value[-1].isspace()):
             # Text with nothing to strip: every Django version shows it as it is.
-            return conditional_escape(value)
-        html = conditional_escape(_displayed(value, empty))
+            return escape_cell(value)
+        drawn = escape_cell(_displayed(value, empty))
         if isinstance(value, datetime.date | datetime.time):
-            return _Dated(html)
-        return html
+            return _Dated(drawn)
+        return drawn
 
     return cell, classes, True
 
@@ -234,7 +254,7 @@ def _field_cell(field, name: str, empty: str, link: bool):
 
         def related(obj) -> str:
             value = getattr(obj, field.name)
-            return conditional_escape(empty if value is None else value)
+            return escape_cell(empty if value is None else value)
 
         return related, classes, False
 
@@ -242,6 +262,6 @@ def _field_cell(field, name: str, empty: str, link: bool):
         value = getattr(obj, name)
         if _BLANKS_FIRST and isinstance(value, str) and value.strip() == "":
             value = ""
-        return conditional_escape(display_for_field(value, field, empty, avoid_link=link))
+        return escape_cell(display_for_field(value, field, empty, avoid_link=link))
 
     return plain, classes, False

@@ -8,7 +8,9 @@ history. Reject and withdraw ask for a reason on a small confirmation page, from
 the changelist (bulk) and from a signature's own page alike.
 """
 
+import functools
 import re
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from django import forms
@@ -17,7 +19,16 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Value
+from django.db.models import (
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)  # fmt: skip
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,8 +37,9 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import get_language, gettext
 
 from letters.models import Letter
 from places import normalize
@@ -41,8 +53,39 @@ from .layout import SelectListFilter
 from .links import admin_page, change_url, changelist_url, row_id, signature_page
 from .places import PlaceChoiceMixin, PlaceFilter, PlaceSignalsMixin
 from .review import review_urls, selection_summary, staff_text
+from .rows import format_cell
 
 DECIDE_ROUTE = "<path:object_id>/decide/<str:status>/"
+# A search with at most this many matches has its page sorted from them
+# (SignatureChangeList._sort_matches); with more, newest-first off the index is faster.
+SORTED_SEARCH_UP_TO = 500
+
+# ---------------------------------------------------------------- search
+
+
+class SearchText(Func):
+    """The fields staff search in, as one text, a newline between them.
+
+    ``search_text__icontains=term`` is ``UPPER((…)::text) LIKE UPPER('%term%')``, the
+    expression of the trigram index of migration 0019. A term without a newline is in
+    the joined text exactly when it is in one of the fields: what Django's search
+    (the fields' ``icontains`` ORed) finds, from one index scan instead of six.
+    """
+
+    FIELDS = [
+        "mayor_first_name", "mayor_last_name", "city", "contact_email", "contact_first_name",
+        "contact_last_name",
+    ]  # fmt: skip
+    template = "(%(expressions)s)"
+    arg_joiner = " || chr(10) || "
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(*(F(name) for name in self.FIELDS))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, arg_joiner=" || char(10) || ", **extra_context)
+
 
 # ---------------------------------------------------------------- filters
 
@@ -164,6 +207,56 @@ class SameContactAsFilter(_RelatedToFilter):
         )
 
 
+class _LabelsOnlyFilter(admin.RelatedFieldListFilter):
+    """Django's filter by a related model, reading only the fields its labels show
+    (``label_fields``, what the model's ``__str__`` reads), not every text column
+    of every row: a letter's whole text, every version's."""
+
+    label_fields: tuple[str, ...]
+
+    def field_choices(self, field, request, model_admin):
+        return _labels(field, self.field_admin_ordering(field, request, model_admin),
+                       self.label_fields)  # fmt: skip
+
+
+def _labels(field, ordering, label_fields) -> list[tuple]:
+    """``field.get_choices(include_blank=False, ordering=ordering)``, reading fewer columns."""
+    related = field.remote_field.model._default_manager.complex_filter(field.get_limit_choices_to())
+    if ordering:
+        related = related.order_by(*ordering)
+    return [(obj.pk, str(obj)) for obj in related.only(*label_fields)]
+
+
+class LetterFilter(_LabelsOnlyFilter):
+    """The letters; read once a request, as the list's columns ask how many there are."""
+
+    label_fields = ("title",)
+
+    def field_choices(self, field, request, model_admin):
+        if not hasattr(request, "signon_letters"):
+            request.signon_letters = super().field_choices(field, request, model_admin)
+        return request.signon_letters
+
+
+class LetterVersionFilter(_LabelsOnlyFilter):
+    label_fields = ("number", "sha256")
+
+
+# Every field of a row's letter but its id and title (signon/admin/rows.py draws the title).
+LETTER_UNSHOWN = [
+    f"letter__{field.name}"
+    for field in Letter._meta.concrete_fields
+    if field.name not in ("id", "title")
+]
+LIGHT_FILTERS = {"letter": LetterFilter, "letter_version": LetterVersionFilter}
+
+
+def letter_choices(model_admin, request: HttpRequest) -> list[tuple[int, str]]:
+    """The letter filter's choices (id, title) for this request."""
+    field = Signature._meta.get_field("letter")
+    return LetterFilter(field, request, {}, Signature, model_admin, "letter").lookup_choices
+
+
 # ---------------------------------------------------------------- changelist
 
 
@@ -178,11 +271,43 @@ class SignatureChangeList(ChangeList):
         preserved, self.preserved_filters = self.preserved_filters, ""
         self.row_query = urlencode(dict(parse_qsl(preserved))) if preserved else ""
 
+    def get_filters(self, request: HttpRequest):
+        # The letter filters read only their labels' fields; list_filter names them by
+        # field (outreach's admin finds "letter" there to put its filter before it).
+        self.list_filter = [(f, LIGHT_FILTERS[f]) if f in LIGHT_FILTERS else f
+                            for f in self.list_filter]  # fmt: skip
+        return super().get_filters(request)
+
     def get_results(self, request: HttpRequest) -> None:
-        # The rows name their letter (its title), not fifty copies of its text; the
-        # actions read their own queryset (get_queryset), with every field.
-        self.queryset = self.queryset.defer("letter__body", "letter__closing")
+        # The rows name their letter (its title): not fifty copies of its text and its
+        # other fields; the actions read their own queryset (get_queryset), with every field.
+        self.queryset = self.queryset.defer(*LETTER_UNSHOWN)
         super().get_results(request)
+        if self.query and self.result_count <= SORTED_SEARCH_UP_TO:
+            self._sort_matches(request)
+
+    def _sort_matches(self, request: HttpRequest) -> None:
+        """Read a search's page from its matches, sorted, not off the newest-first index.
+
+        PostgreSQL walks ``signature_newest`` and tests every row it passes against
+        the search until it has a page: for 176 matches among 20,000 it passes about
+        4,500 rows (6.3 ms), where the trigram indexes find the matches and a top-50
+        sort orders them in 1.3 ms. The newest-first key is written so the index
+        cannot serve it (``created_at + interval '0'``: the same order, ties still
+        broken by id); with many matches the walk is the faster plan and is kept.
+        The count Django just took decides, so the plan follows the search.
+        """
+        ordering = list(self.result_list.query.order_by)
+        if not ordering or ordering[0] not in ("created_at", "-created_at"):
+            return
+        key = ExpressionWrapper(F("created_at") + Value(timedelta(0)), DateTimeField())
+        first = key.desc() if ordering[0].startswith("-") else key.asc()
+        matches = self.queryset.order_by(first, *ordering[1:])
+        if self.result_list.query.is_sliced:
+            self.paginator.object_list = matches  # its count is already taken
+            self.result_list = self.paginator.page(self.page_num).object_list
+        else:
+            self.result_list = matches
 
     def url_for_result(self, result) -> str:
         url = signature_page(result.pk)
@@ -320,10 +445,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         "letter", "letter_version", MailFailedFilter,
         ("state", SelectListFilter), SameOfficeAsFilter, SameContactAsFilter,
     ]  # fmt: skip
-    search_fields = [
-        "mayor_first_name", "mayor_last_name", "city", "contact_email",
-        "contact_first_name", "contact_last_name",
-    ]  # fmt: skip
+    search_fields = SearchText.FIELDS
     list_select_related = ["letter"]
     list_per_page = 50
     # A full COUNT(*) of the table on every page costs time at 20,000 rows and
@@ -366,7 +488,15 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         # The reference an office quotes from its thanks page or receipt ("S-00042").
         if match := re.fullmatch(r"\s*[sS]-?0*(\d{1,12})\s*", search_term):
             return queryset.filter(pk=int(match[1])), False
-        return super().get_search_results(request, queryset, search_term)
+        # Django's terms (quoted phrases kept whole), each looked for in the searched
+        # fields joined: one trigram index serves it (migration 0019).
+        terms = [unescape_string_literal(bit) if bit[0] in "\"'" and bit[0] == bit[-1] else bit
+                 for bit in smart_split(search_term)]  # fmt: skip
+        joinable = list(self.get_search_fields(request)) == SearchText.FIELDS
+        if not terms or not joinable or any("\n" in term for term in terms):
+            return super().get_search_results(request, queryset, search_term)
+        queryset = queryset.alias(search_text=SearchText())
+        return queryset.filter(*(Q(search_text__icontains=term) for term in terms)), False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_signals()
@@ -388,11 +518,9 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         return SignatureChangeList
 
     def get_list_display(self, request: HttpRequest):
-        # Which letter matters only once there is more than one (asked once a request:
-        # the changelist asks for its columns twice).
-        if not hasattr(request, "signon_several_letters"):
-            request.signon_several_letters = Letter.objects.count() > 1
-        if request.signon_several_letters:
+        # Which letter matters only once there is more than one: the letter filter's
+        # choices tell, read once for both (the changelist asks for its columns twice).
+        if len(letter_choices(self, request)) > 1:
             return [*self.list_display, "letter"]
         return self.list_display
 
@@ -416,7 +544,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         # Django's own markup, written out: drawing 50 CheckboxInput widgets through
         # the form renderer's templates cost more than all the other columns together.
         label = gettext("Select this object for an action - {}").format(obj)
-        return format_html(
+        return format_cell(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             ACTION_CHECKBOX_NAME, obj.pk, label,
         )  # fmt: skip
@@ -431,7 +559,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Contact", ordering="contact_email")
     def contact_display(self, obj: Signature) -> SafeString:
-        return format_html(
+        return format_cell(
             '{}<br><span class="signon-email">{}</span>', obj.contact_name, obj.contact_email
         )
 
@@ -441,10 +569,10 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_display(self, obj: Signature) -> SafeString:
-        status = format_html(
-            '<span class="signon-status signon-status--{}">{}</span>',
-            obj.status,
-            obj.get_status_display(),
+        # get_status_display() builds the choices' dictionary again for each row.
+        label = STATUS_LABELS.get(obj.status, obj.status)
+        status = format_cell(
+            '<span class="signon-status signon-status--{}">{}</span>', obj.status, label
         )
         if obj.status != Signature.Status.HELD:
             return status
@@ -454,7 +582,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
             if obj.fill_seconds is None
             else (f"sent {obj.fill_seconds:.1f} s after the form was loaded")
         )
-        return format_html(
+        return format_cell(
             '{}<br><span class="signon-held">{}; {}</span>',
             status, obj.get_held_reason_display() or "reason not recorded", timing,
         )  # fmt: skip
@@ -467,7 +595,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     def official_domain_display(self, obj: Signature) -> SafeString:
         # The tier, not a tick: dc.gov is a government's domain, not Laredo's.
         signal = signals.signature_domain_signal(obj)
-        return format_html(
+        return format_cell(
             '<span class="signon-tier signon-tier--{}" title="{}">{}</span>',
             signal.tier, signal.evidence, SHORT_TIERS[signal.tier],
         )  # fmt: skip
@@ -475,23 +603,24 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
     @admin.display(description="Conflicts", ordering="same_office_count")
     def conflicts(self, obj: Signature) -> SafeString | str:
         links = []
+        # changelist_url(same_office_as=obj.pk), with the row id written as urlencode would.
+        base = changelist_url()
         if obj.same_office_count:
             links.append(
-                (changelist_url(same_office_as=obj.pk), f"{obj.same_office_count} same city")
+                (f"{base}same_office_as={int(obj.pk)}", f"{obj.same_office_count} same city")
             )
         if obj.other_cities_count:
             noun = "city" if obj.other_cities_count == 1 else "cities"
             links.append(
-                (changelist_url(same_contact_as=obj.pk),
+                (f"{base}same_contact_as={int(obj.pk)}",
                  f"{obj.other_cities_count} other {noun} by contact")
             )  # fmt: skip
         if not links:
             return "—"
-        return format_html_join(
-            mark_safe("<br>"),
-            '<a class="signon-conflict" href="{}">{}</a>',
-            links,
-        )
+        return SafeString(
+            "<br>".join(format_cell('<a class="signon-conflict" href="{}">{}</a>', *link)
+                        for link in links)
+        )  # fmt: skip
 
     # ------------------------------------------------------------ change page
 
@@ -802,6 +931,8 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
 
 SHOWN_ON_DECISION_PAGE = 50
 
+STATUS_LABELS = dict(Signature.Status.choices)
+
 # The domain column's words for each tier (its tooltip says how it was derived).
 SHORT_TIERS = {
     signals.OWN: "City’s own",
@@ -840,9 +971,16 @@ def _short_when(moment) -> str:
     written out: parsing the format again for each of a page's rows cost 30 µs a row."""
     local = timezone.localtime(moment)
     hour = local.hour
-    noon = gettext("PM") if hour > 11 else gettext("AM")
-    day = f"{MONTHS_3[local.month].title()} {local.day}"
-    return f"{day}, {hour % 12 or 12}:{local.minute:02d} {noon}"
+    months, am, pm = _clock_words(get_language())
+    return f"{months[local.month]} {local.day}, {hour % 12 or 12}:{local.minute:02d} " + (
+        pm if hour > 11 else am
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _clock_words(language: str | None) -> tuple[dict[int, str], str, str]:
+    """The month abbreviations and "AM", "PM" in a language, translated once, not a row."""
+    return {n: month.title() for n, month in MONTHS_3.items()}, gettext("AM"), gettext("PM")
 
 
 def _signature_items(signatures, show_letter: bool) -> SafeString:

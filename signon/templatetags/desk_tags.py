@@ -11,7 +11,6 @@ from datetime import timedelta
 from django import template
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ..admin import rows
@@ -56,19 +55,21 @@ _SELECTED = mark_safe(' class="selected"')
 
 # A long filter's choices (the 57 states), drawn in one pass rather than by two
 # template loops (about 2 ms a page); the markup is the loops' own, whitespace and all.
+# (rows.format_cell is format_html without its lazy-text wrapper: the same HTML.)
 @register.simple_tag
 def select_filter_options(choices) -> SafeString:
-    return format_html_join(
-        "", '\n    <option value="{}"{}>{}</option>\n  ',
-        ((iri_to_uri(c["query_string"]), " selected" if c["selected"] else "", c["display"])
-         for c in choices),
-    )  # fmt: skip
+    return SafeString("".join(
+        rows.format_cell('\n    <option value="{}"{}>{}</option>\n  ',
+                         iri_to_uri(c["query_string"]), " selected" if c["selected"] else "",
+                         c["display"])
+        for c in choices
+    ))  # fmt: skip
 
 
 @register.simple_tag
 def select_filter_links(choices) -> SafeString:
-    return format_html_join(
-        "", '<li{}><a href="{}">{}</a></li>',
-        ((_SELECTED if c["selected"] else "", iri_to_uri(c["query_string"]),
-          c["display"]) for c in choices),
-    )  # fmt: skip
+    return SafeString("".join(
+        rows.format_cell('<li{}><a href="{}">{}</a></li>', _SELECTED if c["selected"] else "",
+                         iri_to_uri(c["query_string"]), c["display"])
+        for c in choices
+    ))  # fmt: skip
