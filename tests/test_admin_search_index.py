@@ -3,7 +3,7 @@
 No timing here (``make bench`` reports the changelist's median): this checks
 that PostgreSQL is able to serve the changelist's own search query from the
 ``signature_search_text_trgm`` index over the fields staff search in (migration
-0019), and that the search finds exactly what Django's own search would.
+0020), and that the search finds exactly what Django's own search would.
 """
 
 import pytest
@@ -101,6 +101,6 @@ def test_the_trigram_index_keeps_no_pending_list_and_replaces_the_six():
             "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'signature_%%_trgm'"
         )
         options = dict(cursor.fetchall())
-    # One index to write per sign-on, not one per searched field (migration 0019).
+    # One index to write per sign-on, not one per searched field (migration 0020).
     assert options == {"signature_search_text_trgm": ["fastupdate=off"]}
     assert SEARCHED == SearchText.FIELDS

@@ -67,7 +67,7 @@ class SearchText(Func):
     """The fields staff search in, as one text, a newline between them.
 
     ``search_text__icontains=term`` is ``UPPER((…)::text) LIKE UPPER('%term%')``, the
-    expression of the trigram index of migration 0019. A term without a newline is in
+    expression of the trigram index of migration 0020. A term without a newline is in
     the joined text exactly when it is in one of the fields: what Django's search
     (the fields' ``icontains`` ORed) finds, from one index scan instead of six.
     """
@@ -489,7 +489,7 @@ class SignatureAdmin(PlaceSignalsMixin, admin.ModelAdmin):
         if match := re.fullmatch(r"\s*[sS]-?0*(\d{1,12})\s*", search_term):
             return queryset.filter(pk=int(match[1])), False
         # Django's terms (quoted phrases kept whole), each looked for in the searched
-        # fields joined: one trigram index serves it (migration 0019).
+        # fields joined: one trigram index serves it (migration 0020).
         terms = [unescape_string_literal(bit) if bit[0] in "\"'" and bit[0] == bit[-1] else bit
                  for bit in smart_split(search_term)]  # fmt: skip
         joinable = list(self.get_search_fields(request)) == SearchText.FIELDS

@@ -45,6 +45,6 @@ def six_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("signon", "0018_trigram_without_pending_list")]
+    dependencies = [("signon", "0019_state_stamp_index")]
 
     operations = [migrations.RunPython(one_index, six_indexes)]
