@@ -168,18 +168,24 @@ def test_a_form_sent_back_with_errors_shows_what_was_typed(client, letter, layou
     assert layouts_rendered == [False, True]
 
 
+def sign_on_queries(letter, **typed) -> CaptureQueriesContext:
+    """The queries of one sign-on's post, sent as a browser sends the form it loaded."""
+    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
+    browser = Client(enforce_csrf_checks=True)
+    fields = hidden_inputs(browser.get(sign).text)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(sign, form_data(**fields, **typed))
+    assert response.status_code == 302
+    return queries
+
+
 @pytest.mark.django_db
 def test_a_sign_on_asks_only_what_it_needs(letter, places):
     """A sign-on for a city on file: the letter with its current version's number (one
     query), whether the office is taken, its place; then the row, its mail and the
     session are written. No question whether the form was sent before (its unique id
     answers that on insert) and none whether a new session key is taken."""
-    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
-    browser = Client(enforce_csrf_checks=True)
-    fields = hidden_inputs(browser.get(sign).text)
-    with CaptureQueriesContext(connection) as queries:
-        response = browser.post(sign, form_data(**fields, city="Springfield", state="IL"))
-    assert response.status_code == 302
+    queries = sign_on_queries(letter, city="Springfield", state="IL")
     statements = [
         q["sql"].split(" WHERE ")[0] for q in queries.captured_queries
         if q["sql"].startswith(("SELECT", "INSERT", "UPDATE", "DELETE"))
@@ -194,12 +200,7 @@ def test_a_sign_on_asks_only_what_it_needs(letter, places):
 
 @pytest.mark.django_db
 def test_a_city_on_no_list_is_looked_for_by_name_and_other_names_at_once(letter, places):
-    sign = reverse("signon:sign", kwargs={"slug": letter.slug})
-    browser = Client(enforce_csrf_checks=True)
-    fields = hidden_inputs(browser.get(sign).text)
-    with CaptureQueriesContext(connection) as queries:
-        response = browser.post(sign, form_data(**fields, city="Zzyzxville", state="IL"))
-    assert response.status_code == 302
+    queries = sign_on_queries(letter, city="Zzyzxville", state="IL")
     looked_up = [
         q["sql"] for q in queries.captured_queries
         if '"places_place"' in q["sql"] and "'IL:zzyzxville'" in q["sql"]
