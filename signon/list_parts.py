@@ -16,10 +16,12 @@ reaches every state's figure.
 """
 
 import datetime
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max
 
 from letters.models import Letter
@@ -96,11 +98,23 @@ def read(letter: Letter, fields: tuple[str, ...]) -> list[StatePart]:
 def _state_stamps(letter: Letter) -> dict[str, tuple]:
     if not letter.is_list_published:
         return {}  # under embargo no state lists anyone (for_public_display)
-    # The embargo is settled above, so the count needs no join with the letter: the
-    # approved rows' index alone, grouped in its order (at 20,000 names 2 ms, against
-    # 9 ms scanning the table and 5 ms hashing the rows of the join).
+    sql, params = _stamps_query(letter.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {code: (approved, changed, places) for code, approved, changed, places in cursor}
+
+
+@functools.lru_cache(maxsize=4 * MAX_LETTERS)
+def _stamps_query(letter_id: int) -> tuple[str, tuple]:
+    """The states' stamps query for one letter, compiled once per process: its SQL never
+    changes (no time in it: the embargo is settled before it runs), and compiling its
+    four subqueries was half of its 2.4 ms at 1,400 names. The stamps are only compared
+    with each other, so the values need none of the ORM's conversions."""
+    # The embargo settled, the count needs no join with the letter: the approved rows'
+    # index alone, grouped in its order (at 20,000 names 2 ms, against 9 ms scanning
+    # the table and 5 ms hashing the rows of the join).
     summary = (
-        Signature.objects.filter(letter=letter, status=Signature.Status.APPROVED)
+        Signature.objects.filter(letter_id=letter_id, status=Signature.Status.APPROVED)
         .order_by()
         .values("state")
         .annotate(
@@ -112,4 +126,4 @@ def _state_stamps(letter: Letter) -> dict[str, tuple]:
         )
         .values_list("state", "approved", "changed", "places")
     )
-    return {code: (approved, changed, places) for code, approved, changed, places in summary}
+    return summary.query.sql_with_params()
