@@ -66,10 +66,12 @@ class LetterQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Staff may preview drafts at their public address; nobody else sees them."""
-        if user.is_active and user.is_staff:
-            return self.all()
-        return self.public()
+        return self.all() if may_preview_drafts(user) else self.public()
+
+
+def may_preview_drafts(user) -> bool:
+    """Staff may preview drafts at their public address; nobody else sees them."""
+    return user.is_active and user.is_staff
 
 
 class VersionRef(NamedTuple):

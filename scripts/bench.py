@@ -801,7 +801,10 @@ def main() -> None:
         costs_of_render = render_costs(n)
         warm = Gunicorn("warm")
         cold = Gunicorn("cold", PAGE_CACHE="false")
-        nodes = [f"http://127.0.0.1:{warm.port}", f"http://127.0.0.1:{cold.port}"]
+        # A second node as deployed, for the sign-ons through two instances (the cold
+        # instance is not as deployed: without the page cache its form is rendered anew).
+        node2 = Gunicorn("node2")
+        nodes = [f"http://127.0.0.1:{warm.port}", f"http://127.0.0.1:{node2.port}"]
         download = f"/letters/{SLUG}/signatories"
         try:
             with (
@@ -827,7 +830,7 @@ def main() -> None:
                 log(f"measuring {n:,}…")
                 results = measure_pages(targets)
                 log("sign-ons under load…")
-                signons = signon_load([warm.port, cold.port], SIGNONS)
+                signons = signon_load([warm.port, node2.port], SIGNONS)
                 nginx_signons = None
                 if os.environ.get("BENCH_NGINX_SIGNONS", "1") != "0":
                     log("sign-ons through nginx in front of two nodes…")
@@ -842,6 +845,7 @@ def main() -> None:
         finally:
             warm.stop()
             cold.stop()
+            node2.stop()
         print(
             table(n, byte_sizes, results, signons, nginx_signons, admin, memory, mixed, lighthouse),
             "\n",

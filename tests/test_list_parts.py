@@ -200,5 +200,10 @@ def test_the_states_stamps_are_read_from_an_index_alone(three_states):
 @pytest.mark.django_db
 def test_the_letters_stamp_counts_its_approved_names_from_the_same_index(three_states):
     plan = _plan(lambda: page_cache.letter_stamp(SEED_SLUG))
-    assert plan.count("Index Only Scan using signature_state_stamp") == 2  # count, latest edit
+    # The count and the latest edit each read an index over the approved rows alone. The
+    # latest edit needs this one; the count is served as well by signature_public_list,
+    # and which of the two it takes depends on their sizes (other tests leave them bloated).
+    assert "Index Only Scan using signature_state_stamp" in plan, plan
+    approved_indexes = r"Index Only Scan using signature_(state_stamp|public_list) on signon_"
+    assert len(re.findall(approved_indexes, plan)) == 2, plan  # count, latest edit
     assert "Seq Scan on signon_signature" not in plan
