@@ -49,6 +49,19 @@ def test_the_kept_page_is_the_views_page_but_for_each_visitors_tokens(letter, se
 
 
 @pytest.mark.django_db
+def test_a_page_kept_from_a_staff_members_load_carries_nothing_of_theirs(letter, settings):
+    staff = log_in_with_device(Client(), conference_staff("zelda-staffer"))
+    kept_by_staff = staff.get(sign_url(letter))
+    visitor = Client().get(sign_url(letter))
+    settings.PAGE_CACHE = False
+    rendered = Client().get(sign_url(letter))
+    assert "signon/sign.html" in names(kept_by_staff)
+    assert "signon/sign.html" not in names(visitor)
+    assert without_tokens(visitor.content) == without_tokens(rendered.content)
+    assert "zelda-staffer" not in visitor.text
+
+
+@pytest.mark.django_db
 def test_a_form_load_reads_nothing_while_the_letters_stamp_holds(
     letter, settings, django_assert_num_queries
 ):
