@@ -70,6 +70,13 @@ _LETTER = {
 }
 
 
+def letter_for_sign_on(slug: str, user=None) -> Letter | None:
+    """The letter with this slug as ``user`` may see it (the public, without one), with
+    its current version (``with_current_version``); None if there is none."""
+    sql, params = _LETTER[user is not None and may_preview_drafts(user)].sql(slug)
+    return next(iter(Letter.objects.raw(sql, params)), None)
+
+
 _LETTER_PAGE = Compiled(
     lambda slug: (
         Letter.objects.with_current_version()
@@ -93,13 +100,6 @@ def letter_for_page(slug: str) -> Letter | None:
             parse_datetime(letter.text_changed_at), datetime.UTC
         )
     return letter
-
-
-def letter_for_sign_on(slug: str, user=None) -> Letter | None:
-    """The letter with this slug as ``user`` may see it (the public, without one), with
-    its current version (``with_current_version``); None if there is none."""
-    sql, params = _LETTER[user is not None and may_preview_drafts(user)].sql(slug)
-    return next(iter(Letter.objects.raw(sql, params)), None)
 
 
 _OFFICE_TAKEN = Compiled(

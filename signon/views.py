@@ -310,8 +310,10 @@ def signatories_json(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    if request.method in ("GET", "HEAD") and (kept := blank_form.response(request, slug)):
-        return kept
+    if request.method in ("GET", "HEAD"):
+        kept = blank_form.response(request, slug)
+        if kept is not None:
+            return kept
     # Staff previewing a draft see that its form is not open yet; others, nothing.
     letter = compiled.letter_for_sign_on(slug, request.user)
     if letter is None:
