@@ -89,6 +89,27 @@ def bands(highest: int) -> list[Band]:
     return result
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a state's tile goes and its name, escaped: worked out once, not per render."""
+
+    x: int
+    y: int
+    middle: str  # the tile's centre line, where its texts are anchored
+    name: str
+
+
+_PLACES = {
+    code: _Place(
+        x=column * (TILE + GAP),
+        y=row * (TILE + GAP),
+        middle=f"{column * (TILE + GAP) + TILE / 2:g}",
+        name=escape(State(code).label),
+    )
+    for code, (column, row) in GRID.items()
+}
+
+
 def band_for(count: int, scale: list[Band]) -> Band | None:
     return next((band for band in scale if band.low <= count <= band.high), None)
 
@@ -121,26 +142,24 @@ class StateMap:
     def _tile(self, code: str, scale: list[Band]) -> str:
         # Short markup: the page repeats it 56 times. The look (stroke, fonts) is
         # in state-map.css, by element; "l" marks light text, "n" the count.
-        column, row = GRID[code]
-        x, y = column * (TILE + GAP), row * (TILE + GAP)
+        place = _PLACES[code]
         count = self.counts.get(code, 0)
         band = band_for(count, scale)
         current = ' class="current"' if code == self.current else ""
         light = ' class="l"' if band and not band.dark_text else ""
-        middle = f"{x + TILE / 2:g}"
         shape = (
-            f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" '
+            f'<rect x="{place.x}" y="{place.y}" width="{TILE}" height="{TILE}" '
             f'fill="{band.shade if band else EMPTY_SHADE}"{current}/>'
-            f'<text x="{middle}" y="{y + 20}"{light}>{code}</text>'
+            f'<text x="{place.middle}" y="{place.y + 20}"{light}>{code}</text>'
         )
         if not count:
             return shape
-        label = escape(f"{State(code).label}: {signatories_phrase(count)}")
         aria_current = ' aria-current="true"' if current else ""
         # Relative to the page: on a filtered view too, it replaces the filter.
         return (
-            f'<a href="?state={code}#signatories-title" aria-label="{label}"{aria_current}>'
-            f'{shape}<text x="{middle}" y="{y + 38}" class="n{" l" if light else ""}">'
+            f'<a href="?state={code}#signatories-title" '
+            f'aria-label="{place.name}: {signatories_phrase(count)}"{aria_current}>'
+            f'{shape}<text x="{place.middle}" y="{place.y + 38}" class="n{" l" if light else ""}">'
             f"{count:,}</text></a>"
         )
 
@@ -192,9 +211,9 @@ class StateMap:
         number = '<td class="state-map__number">{:,}</td>'
         body = "\n".join(
             f'<tr><th scope="row"><a href="?state={code}#signatories-title">'
-            f"{escape(name)}</a></th>{number.format(count)}"
+            f"{_PLACES[code].name}</a></th>{number.format(count)}"
             f"{number.format(people.get(code, 0)) if people else ''}</tr>"
-            for code, name, count in self.rows()
+            for code, _, count in self.rows()
         )
         population_heading = (
             '<th scope="col" class="state-map__number">Population represented</th>'

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from letters.diff import text_diff_html
 from letters.models import Letter
 from places import normalize
+from places.states import State
 
 from . import (
     abuse,
@@ -163,6 +164,7 @@ def _frame(request: HttpRequest, page: "_LetterPage") -> tuple[bytes, bytes, byt
         "signon/letter_detail.html",
         {
             "letter": page.letter,
+            "letter_url": page.url,
             "count": len(page.listing.rows),
             "list_region": mark_safe(_LIST_SLOT),  # noqa: S308 -- our own constant
             "filter_script": mark_safe(_SCRIPT_SLOT),  # noqa: S308 -- our own constant
@@ -272,17 +274,22 @@ def _state_options(page: "_LetterPage", wanted: ListFilter) -> SafeString:
 
 
 def _build_state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeString:
-    choices = [(group.code, group.name, len(group.signatories)) for group in groups]
-    if wanted.state and wanted.state not in {code for code, _, _ in choices}:
-        choices = sorted([*choices, (wanted.state, wanted.state_name, 0)], key=lambda c: c[1])
-    # State names and codes are our own constants; escaped all the same.
-    return mark_safe(  # noqa: S308 -- every value is escaped
+    choices = [(group.code, len(group.signatories)) for group in groups]
+    if wanted.state and wanted.state not in {code for code, _ in choices}:
+        choices = sorted([*choices, (wanted.state, 0)], key=lambda c: State(c[0]).label)
+    return mark_safe(  # noqa: S308 -- the markup around the counts is escaped once, below
         "\n".join(
-            f'<option value="{escape(code)}"{" selected" if code == wanted.state else ""}>'
-            f"{escape(name)} ({count:,})</option>"
-            for code, name, count in choices
+            f"{_OPTION_OPENING[code]}{' selected' if code == wanted.state else ''}>"
+            f"{_OPTION_NAME[code]} ({count:,})</option>"
+            for code, count in choices
         )
     )
+
+
+# Each state's option, escaped once per process rather than on every render (the
+# picker lists up to 56). State names and codes are our own constants all the same.
+_OPTION_OPENING = {code: f'<option value="{escape(code)}"' for code in State.values}
+_OPTION_NAME = {code: escape(name) for code, name in State.choices}
 
 
 @cached_page(filtered=False)
