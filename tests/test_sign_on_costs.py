@@ -12,7 +12,9 @@ import re
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Model
 from django.forms.widgets import ChoiceWidget
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +24,7 @@ from signon import forms as signon_forms
 from signon.forms import SignatureForm, StateSelect
 from signon.models import Signature
 
-from .conftest import form_data
+from .conftest import SIGNER, form_data, make_signature
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
@@ -233,3 +235,59 @@ def test_each_public_form_carries_one_csrf_token(letter):
          "asker_email": "jordan@springfield.gov", "message": "We have a new mayor."},
     )  # fmt: skip
     assert sent.status_code == 302
+
+
+@pytest.fixture
+def status_checks_built(monkeypatch):
+    """Each time the status check constraint was validated (built as a query)."""
+    calls = []
+    check = next(c for c in Signature._meta.constraints if c.name == "signature_status_valid")
+    original = type(check).validate
+
+    def counted(self, model, instance, exclude=None, **kwargs):
+        if self is check:
+            calls.append(set(exclude or ()))
+        return original(self, model, instance, exclude=exclude, **kwargs)
+
+    monkeypatch.setattr(type(check), "validate", counted)
+    return calls
+
+
+@pytest.mark.django_db
+def test_a_sign_on_does_not_build_the_status_check_its_form_cannot_make(
+    letter, places, status_checks_built
+):
+    """The form has no status: Django would build the check's query and drop it."""
+    sign_on_queries(letter, city="Springfield", state="IL")
+    assert status_checks_built == []
+    assert Signature.objects.get(city="Springfield").status == Signature.Status.PENDING
+
+
+def constraint_errors(validate) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as refused:
+        validate()
+    return {
+        field: [str(e.message) for e in errors]
+        for field, errors in refused.value.error_dict.items()
+    }
+
+
+@pytest.mark.django_db
+def test_constraints_on_validated_fields_are_checked_as_django_checks_them(
+    letter, status_checks_built
+):
+    """Staff's full validation still meets each constraint, with Django's own errors."""
+    made = make_signature(letter, form_nonce="n-1")
+    refused = [
+        Signature(**{**SIGNER, "letter": letter, "status": "bogus", "form_nonce": "n-2"}),
+        Signature(**{**SIGNER, "letter": letter, "form_nonce": made.form_nonce}),
+        Signature(**{**SIGNER, "letter": letter, "office_key": made.office_key}),
+    ]
+    refused[1].office_key = "IL:elsewhere"
+    errors = []
+    for signature in refused:
+        errors.append(constraint_errors(signature.validate_constraints))
+        assert errors[-1] == constraint_errors(lambda s=signature: Model.validate_constraints(s))
+    assert "signature_status_valid" in str(errors[0])
+    # Ours, then Django's, for each of the three: the status check built every time.
+    assert len(status_checks_built) == 6
