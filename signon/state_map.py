@@ -91,12 +91,13 @@ def bands(highest: int) -> list[Band]:
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a state's tile goes and its name, escaped: worked out once, not per render."""
+    """Where a state's tile goes and its name: worked out once, not per render."""
 
     x: int
     y: int
     middle: str  # the tile's centre line, where its texts are anchored
-    name: str
+    label: str
+    name: str  # the label, escaped
 
 
 _PLACES = {
@@ -104,6 +105,7 @@ _PLACES = {
         x=column * (TILE + GAP),
         y=row * (TILE + GAP),
         middle=f"{column * (TILE + GAP) + TILE / 2:g}",
+        label=State(code).label,
         name=escape(State(code).label),
     )
     for code, (column, row) in GRID.items()
@@ -202,7 +204,7 @@ class StateMap:
     def rows(self) -> list[tuple[str, str, int]]:
         """(code, name, count) of each state with signatories, by name: the table's rows."""
         return sorted(
-            ((code, State(code).label, count) for code, count in self.counts.items() if count),
+            ((code, _PLACES[code].label, count) for code, count in self.counts.items() if count),
             key=lambda row: row[1],
         )
 

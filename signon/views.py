@@ -9,6 +9,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 
 from django.conf import settings
 from django.core.cache import cache
@@ -214,9 +215,11 @@ def _letter_page(request: HttpRequest, slug: str) -> _LetterPage:
     # The list by state, each state read again only when it changed (list_parts).
     parts = list_parts.read(letter, fields=_ROW_FIELDS)
     # In state-code, then city order, as public_rows gives them: the searches' order.
-    rows = [
-        row for part in sorted(parts, key=lambda p: p.group.code) for row in part.group.signatories
-    ]
+    rows = list(
+        chain.from_iterable(
+            part.group.signatories for part in sorted(parts, key=lambda p: p.group.code)
+        )
+    )
     return _LetterPage(
         letter=letter,
         listing=PublicList(rows),
