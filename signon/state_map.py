@@ -112,6 +112,11 @@ _PLACES = {
 }
 
 
+def state_name_html(code: str) -> str:
+    """A state's name, escaped once per process (the map and the state picker use it)."""
+    return _PLACES[code].name
+
+
 def band_for(count: int, scale: list[Band]) -> Band | None:
     return next((band for band in scale if band.low <= count <= band.high), None)
 

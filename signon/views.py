@@ -53,7 +53,7 @@ from .public_list import (
     group_by_state,
     public_rows,
 )
-from .state_map import StateMap
+from .state_map import StateMap, state_name_html
 
 # The session remembers which signature this browser just submitted, so the
 # thanks page can name the mayor without any personal data in its URL.
@@ -283,16 +283,15 @@ def _build_state_options(groups: list[StateGroup], wanted: ListFilter) -> SafeSt
     return mark_safe(  # noqa: S308 -- the markup around the counts is escaped once, below
         "\n".join(
             f"{_OPTION_OPENING[code]}{' selected' if code == wanted.state else ''}>"
-            f"{_OPTION_NAME[code]} ({count:,})</option>"
+            f"{state_name_html(code)} ({count:,})</option>"
             for code, count in choices
         )
     )
 
 
-# Each state's option, escaped once per process rather than on every render (the
-# picker lists up to 56). State names and codes are our own constants all the same.
+# Each state's option opening, escaped once per process rather than on every render
+# (the picker lists up to 56); its name comes escaped from the map's table of states.
 _OPTION_OPENING = {code: f'<option value="{escape(code)}"' for code in State.values}
-_OPTION_NAME = {code: escape(name) for code, name in State.choices}
 
 
 @cached_page(filtered=False)
