@@ -57,7 +57,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, lru_cache, wraps
 
 import brotli
 from django.conf import settings
@@ -116,6 +116,11 @@ class Page:
     @property
     def size(self) -> int:
         return len(self.body) + sum(len(data) for data in self.encodings.values())
+
+    @cached_property
+    def last_modified_header(self) -> str:
+        # Formatted once: every hit sends it.
+        return http_date(self.last_modified)
 
 
 class _Store:
@@ -358,6 +363,8 @@ def _fresh_hit(request: HttpRequest) -> HttpResponse | None:
 def _key(request: HttpRequest) -> tuple:
     # What the page shows depends on the path and the normalized filter only:
     # unknown parameters, their order, case and spacing make no new page.
+    if not request.META.get("QUERY_STRING"):
+        return (request.path, "", "")  # most hits: no query to parse
     query = request.GET
     if not ("state" in query or "q" in query) or request.path in _unfiltered_paths:
         return (request.path, "", "")
@@ -500,21 +507,31 @@ def _send(request: HttpRequest, page: Page) -> HttpResponse:
     # The smallest encoding the client accepts (as WhiteNoise does for static files).
     accepted = [name for name in wanted if name in page.encodings]
     encoding = min(accepted, key=lambda name: len(page.encodings[name]), default="")
-    response = HttpResponse(page.encodings[encoding] if encoding else page.body)
-    response["Content-Type"] = page.content_type
+    response = HttpResponse(
+        page.encodings[encoding] if encoding else page.body, content_type=page.content_type
+    )
     for name, value in page.view_headers:
         response[name] = value
     if encoding:
         response["Content-Encoding"] = encoding
     response["Vary"] = "Accept-Encoding"
     response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified)
+    response["Last-Modified"] = page.last_modified_header
     response["Cache-Control"] = _cache_control()
     response.cached_page = page
-    # A repeat visit with a matching ETag (or an unchanged date) gets a 304.
+    # A repeat visit with a matching ETag (or an unchanged date) gets a 304; a
+    # request that asks nothing of the kind is spared the parsing.
+    if not any(name in request.META for name in _CONDITIONAL_HEADERS):
+        return response
     return get_conditional_response(
         request, etag=page.etag, last_modified=int(page.last_modified), response=response
     )
+
+
+# What get_conditional_response reads: without any of them the response stands.
+_CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE",
+)  # fmt: skip
 
 
 def _cache_control() -> str:
@@ -524,15 +541,21 @@ def _cache_control() -> str:
     return f"public, max-age=0, s-maxage={shared}"
 
 
-def _accepted_encodings(request: HttpRequest) -> list[str]:
+def _accepted_encodings(request: HttpRequest) -> tuple[str, ...]:
     """Of 'br' and 'gzip', those the client accepts, brotli first."""
+    return _encodings_in(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+# Browsers send a handful of distinct headers: each is read once per worker.
+@lru_cache(maxsize=64)
+def _encodings_in(header: str) -> tuple[str, ...]:
     accepted = set()
-    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+    for item in header.split(","):
         name, _, params = item.strip().lower().partition(";")
         if params.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             continue
         accepted.add(name.strip())
-    return [name for name in ("br", "gzip") if name in accepted]
+    return tuple(name for name in ("br", "gzip") if name in accepted)
 
 
 def _encode(encoding: str, body: bytes, fast: bool = False) -> bytes:

@@ -121,6 +121,23 @@ def test_a_repeat_visit_with_the_etag_or_the_date_gets_a_304(client, letter):
 
 
 @pytest.mark.django_db
+def test_a_held_page_answers_every_precondition_as_django_does(client, letter):
+    # A hit skips the conditional check only when the request asks none: each of the
+    # four headers get_conditional_response reads still gets its answer.
+    make_signature(letter, status=Signature.Status.APPROVED)
+    page = client.get(LETTER_URL)
+    assert client.get(LETTER_URL).status_code == 200  # the held page, nothing asked
+    assert client.get(LETTER_URL, headers={"if-match": '"other"'}).status_code == 412
+    assert client.get(LETTER_URL, headers={"if-match": "*"}).status_code == 200
+    long_ago = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get(LETTER_URL, headers={"if-unmodified-since": long_ago}).status_code == 412
+    unchanged = client.get(LETTER_URL, headers={"if-unmodified-since": page["Last-Modified"]})
+    assert unchanged.status_code == 200
+    assert client.get(LETTER_URL, headers={"if-modified-since": long_ago}).status_code == 200
+    assert client.get(LETTER_URL, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_new_approval_changes_the_etag_so_the_repeat_visit_gets_the_new_page(client, letter):
     page = client.get(LETTER_URL)
     make_signature(letter, mayor_first_name="Nia", city="Dayton", state="OH", status="approved")
