@@ -709,7 +709,7 @@ def table(
         lines.append(
             f"{name:<30}{median_rps(name):>8,.0f}{statistics.median(r['p50'] for r in runs):>8.1f}"
             f"{statistics.median(r['p99'] for r in runs):>8.1f}{plain:>11,}{packed:>9,}"
-            f"{ratio(name):>10.0%}{target:>8}  {met:<8}{sum(r['bad'] for r in runs):>6}"
+            f"{ratio(name):>10.1%}{target:>8}  {met:<8}{sum(r['bad'] for r in runs):>6}"
         )
     for label, load in (("2 instances", signons), ("nginx, 2 nodes", nginx_signons)):
         if load is None:
