@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from letters.models import Letter
 from places import geonames, loading, matching
 from places.models import Place
-from signon import list_parts, page_cache
+from signon import list_parts, page_cache, page_frame
 from signon.models import Signature
 
 SEED_SLUG = "immigration-reform"
@@ -57,9 +57,11 @@ def _fresh_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
     page_cache.clear()
     list_parts.clear()
+    page_frame.clear()
     yield
     page_cache.clear()
     list_parts.clear()
+    page_frame.clear()
 
 
 def redis_binary() -> str:
@@ -283,6 +285,14 @@ def listed(letter):
     make_signature(letter, mayor_first_name="Pending", mayor_last_name="Person", city="Houston",
                    state="TX")  # fmt: skip
     return letter
+
+
+def from_scratch(client: Client, url: str) -> str:
+    """The page as a worker holding nothing (no page, list part or frame) renders it."""
+    list_parts.clear()
+    page_cache.clear()
+    page_frame.clear()
+    return client.get(url).text
 
 
 def form_data(**fields) -> dict:

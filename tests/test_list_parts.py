@@ -19,7 +19,7 @@ from places.models import Dataset, Place
 from signon import list_parts, page_cache
 from signon.models import Signature
 
-from .conftest import SEED_SLUG, approve, make_signature
+from .conftest import SEED_SLUG, approve, from_scratch, make_signature
 
 LETTER_URL = reverse("signon:letter", args=[SEED_SLUG])
 
@@ -35,12 +35,6 @@ def render(client) -> tuple[str, list[str]]:
         if sql.startswith('SELECT "signon_signature"."mayor_first_name"'):
             read += re.findall(r"'([A-Z]{2})'", sql.split('"state" IN (', 1)[1].split(")")[0])
     return page.text, sorted(read)
-
-
-def from_scratch(client) -> str:
-    list_parts.clear()
-    page_cache.clear()
-    return client.get(LETTER_URL).text
 
 
 @pytest.fixture
@@ -74,7 +68,7 @@ def test_an_approval_reads_its_state_only_and_shows_as_a_fresh_render_would(clie
     page, read = render(client)
     assert read == ["TX"]
     assert "Mayor Ron Nirenberg, San Antonio, TX" in page
-    assert page == from_scratch(client)
+    assert page == from_scratch(client, LETTER_URL)
 
 
 @pytest.mark.django_db
@@ -102,7 +96,7 @@ def test_an_edit_a_withdrawal_and_a_move_each_show_on_the_next_render(client, th
     assert read == ["IL"]
     assert "Mayor Lyda Krewson, Springfield, IL" in page
     assert 'data-state="MO"' not in page
-    assert page == from_scratch(client)
+    assert page == from_scratch(client, LETTER_URL)
 
 
 @pytest.mark.django_db
@@ -137,7 +131,7 @@ def test_a_staff_correction_of_a_population_reaches_the_page(client, places, let
     austin.save()
     page = client.get(LETTER_URL).text
     assert "representing <strong>1,250,000</strong> Americans" in page
-    assert page == from_scratch(client)
+    assert page == from_scratch(client, LETTER_URL)
 
 
 @pytest.mark.django_db
@@ -154,7 +148,7 @@ def test_a_deleted_place_no_longer_counts_on_the_page(client, places, letter, se
     page, read = render(client)
     assert read == ["TX"]
     assert f"<strong>{dallas.population:,}</strong> Americans" in page
-    assert page == from_scratch(client)
+    assert page == from_scratch(client, LETTER_URL)
 
 
 @pytest.mark.django_db
