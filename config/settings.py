@@ -214,12 +214,15 @@ TEMPLATES = [
 # (production and the test suite).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that asks the server only when it spoke
+    # (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the database is unreachable, well inside gunicorn's timeout.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A persistent connection is checked before reuse, so the app recovers by itself
-# after a database restart.
+# after a database restart (without a round trip: config/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Seconds a client is asked to wait after a 503 (database away).
