@@ -19,7 +19,6 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -53,17 +52,17 @@ def clear() -> None:
         _frames.clear()
 
 
-def around_list(request: HttpRequest, letter: Letter, figures: dict) -> tuple[bytes, ...]:
+def around_list(letter: Letter, figures: dict) -> tuple[bytes, ...]:
     """The page but its filtered list, as bytes cut where the list and the filter's script
     go (the first part empty when nobody is listed: the page then has no list).
 
     ``figures`` is what letter_figures.html draws: ``count``, ``represented``,
     ``population_source``, ``earlier_versions`` and ``last_updated``.
     """
-    pieces = _frame(request, letter, listed=bool(figures["count"]))
+    pieces = _frame(letter, listed=bool(figures["count"]))
     drawn = render_to_string(
         "signon/letter_figures.html",
-        {**figures, "letter": letter, "site_url": settings.SITE_URL.rstrip("/"), "next": _NEXT},
+        {**figures, "letter": letter, "site_url": _site_url(), "next": _NEXT},
     ).split(_NEXT)
     drawn = dict(zip(FIGURES, drawn, strict=True))
     # pieces: the frame's text, then each place's name followed by the text after it.
@@ -81,11 +80,13 @@ def around_list(request: HttpRequest, letter: Letter, figures: dict) -> tuple[by
     return tuple(part.encode() for part in parts)
 
 
-def _frame(request: HttpRequest, letter: Letter, listed: bool) -> list[str]:
+def _frame(letter: Letter, listed: bool) -> list[str]:
     key = _key(letter, listed)
     kept = _frames.get(letter.pk)
     if kept is not None and kept[0] == key:
         return kept[1]
+    # Without the request: a frame is served to every visitor, so no context processor's
+    # per-visitor value (the user, messages) may reach it.
     html = render_to_string(
         "signon/letter_detail.html",
         {
@@ -93,8 +94,8 @@ def _frame(request: HttpRequest, letter: Letter, listed: bool) -> list[str]:
             "letter_url": letter.get_absolute_url(),
             "listed": listed,
             "figures": _PLACES,
+            "site_url": _site_url(),
         },
-        request,
     )
     pieces = _PLACE.split(html)
     with _lock:
@@ -103,6 +104,11 @@ def _frame(request: HttpRequest, letter: Letter, listed: bool) -> list[str]:
         while len(_frames) > MAX_LETTERS:
             _frames.popitem(last=False)
     return pieces
+
+
+def _site_url() -> str:
+    # As config.context_processors.site_url gives it to templates rendered with a request.
+    return settings.SITE_URL.rstrip("/")
 
 
 def _key(letter: Letter, listed: bool) -> tuple:

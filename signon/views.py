@@ -96,7 +96,7 @@ def letter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # a new search or state filter reads, groups and folds nothing again.
     page = page_cache.held(request, slug, lambda: _letter_page(request, slug))
     if page.frame is None:
-        page.frame = _frame(request, page)
+        page.frame = _frame(page)
     before_list, before_script, after_script = page.frame
     count = len(page.listing.rows)
     region: list[bytes] = []
@@ -154,14 +154,13 @@ def _state_map(page: "_LetterPage", current: str) -> str:
     return page.maps[current]
 
 
-def _frame(request: HttpRequest, page: "_LetterPage") -> tuple[bytes, ...]:
+def _frame(page: "_LetterPage") -> tuple[bytes, ...]:
     """The letter page around its filtered part, the same for every filter: the frame this
     worker holds for the letter (``page_frame``) with this list's figures drawn in. Once per
     stamp per worker; each request renders only ``letter_list.html`` into it (a search:
     8 → 2 ms in-process at 1,400 names). As bytes, cut where the list and the filter's
     script go."""
     return page_frame.around_list(
-        request,
         page.letter,
         {
             "count": len(page.listing.rows),
