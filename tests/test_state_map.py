@@ -111,3 +111,21 @@ def test_every_tile_and_its_widest_outline_fit_inside_the_drawing():
         assert float(x) - outline >= left and float(y) - outline >= top
         assert float(x) + float(w) + outline <= left + width
         assert float(y) + float(h) + outline <= top + height
+
+
+def test_a_map_drawn_again_shows_the_new_counts_shades_and_highlight():
+    # Tiles and table rows are kept per process by what they show (state_map._tile): a
+    # new count, a moved scale or another highlighted state draws them anew.
+    before = StateMap({"TX": 3, "CA": 1}, population={"TX": 900})
+    str(before.svg()), str(before.table())
+    after = StateMap({"TX": 4, "CA": 1}, current="CA", population={"TX": 950})
+    svg, table = str(after.svg()), str(after.table())
+    assert tile_links(svg) == {"TX": "Texas: 4 signatories", "CA": "California: 1 signatory"}
+    assert '<a href="?state=CA#signatories-title" aria-label="California: 1 signatory"' in svg
+    assert 'aria-current="true"' in svg and svg.count('class="current"') == 1
+    assert '<td class="state-map__number">950</td>' in table
+    assert "900" not in table
+    # Four classes up to 4 now: California's 1 takes the lightest shade, not the 1-of-3 one.
+    california = re.search(r'aria-label="California[^>]*><rect [^>]*fill="([^"]+)"', svg)[1]
+    assert california == bands(4)[0].shade
+    assert svg == str(StateMap({"TX": 4, "CA": 1}, current="CA").svg())
