@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from letters.models import Letter, may_preview_drafts
+from places.models import last_changed as places_last_changed
 
 from .models import Signature
 
@@ -80,7 +81,12 @@ def letter_for_sign_on(slug: str, user=None) -> Letter | None:
 _LETTER_PAGE = Compiled(
     lambda slug: (
         Letter.objects.with_current_version()
-        .annotate(text_versions=Count("versions"), text_changed_at=Max("versions__created_at"))
+        .annotate(
+            text_versions=Count("versions"),
+            text_changed_at=Max("versions__created_at"),
+            # Part of every state's stamp (list_parts): read once here, not once per state.
+            places_changed=places_last_changed(),
+        )
         .filter(slug=slug)
     ),
     _SLUG,
@@ -89,7 +95,8 @@ _LETTER_PAGE = Compiled(
 
 def letter_for_page(slug: str) -> Letter | None:
     """The letter as its public page shows it, a draft too (the view decides who sees
-    one): with its current version, how many texts it had and when its text last changed.
+    one): with its current version, how many texts it had, when its text last changed,
+    and when the places (whose populations the page sums) last changed.
 
     Its delivery record, which the page shows only once the letter is delivered, is
     read then (it no longer comes in this query: a raw query cannot follow it)."""
